@@ -1,0 +1,36 @@
+package org.genretagger.api;
+
+import java.nio.file.Path;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * Classifies a single audio file by genre. Implementations are thread-safe: a host may call
+ * {@link #classify(Path)} from several threads at once.
+ */
+public interface GenreClassifier extends ExtensionPoint {
+
+    /** What the loaded model is: its name, labels and the audio parameters it listens with. */
+    ModelInfo modelInfo();
+
+    /**
+     * Decodes the file, classifies every window of it and combines them into one ranked verdict.
+     *
+     * @param file an audio file in any supported format
+     * @return genres sorted by probability, highest first, probabilities summing to 1
+     * @throws ClassificationException if the file cannot be read or decoded; its message names the
+     *     file and the cause
+     */
+    default TrackPrediction classify(Path file) throws ClassificationException {
+        return classify(file, null);
+    }
+
+    /**
+     * Like {@link #classify(Path)}, listening to as much of the track as {@code analysis} says.
+     *
+     * @param file an audio file in any supported format
+     * @param analysis how many windows to classify; {@code null} for the model's default
+     * @return genres sorted by probability, highest first, probabilities summing to 1
+     * @throws ClassificationException if the file cannot be read or decoded
+     */
+    TrackPrediction classify(Path file, Analysis analysis) throws ClassificationException;
+}

@@ -1,0 +1,31 @@
+package org.genretagger.api;
+
+import java.nio.file.Path;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * Runs a whole retag job: scans a folder, classifies every track, writes genres into tags under a
+ * policy, journals every change, and reports each track's outcome. One bad file never stops a run.
+ */
+public interface LibraryTagger extends ExtensionPoint {
+
+    /**
+     * Retags the library described by the request.
+     *
+     * @param request what to scan and how to write
+     * @param listener told of progress; may be {@link RetagListener#NONE}
+     * @return one result per track found, and where the journal went
+     */
+    RetagReport retag(RetagRequest request, RetagListener listener);
+
+    /**
+     * Restores the genre fields a retag run changed, as recorded in its journal. Files changed
+     * since that run are skipped with a message. Undo writes a journal of its own, so an undo can
+     * itself be undone.
+     *
+     * @param journal the journal a retag (or undo) run wrote
+     * @param listener told of progress; may be {@link RetagListener#NONE}
+     * @return one result per journalled file
+     */
+    RetagReport undo(Path journal, RetagListener listener);
+}

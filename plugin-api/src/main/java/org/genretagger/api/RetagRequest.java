@@ -1,0 +1,161 @@
+package org.genretagger.api;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a retag run should do. Build one with {@link #builder(Path)}; every option has a safe
+ * default (fill empty genres only, one genre, the model's confidence threshold, no symlinks).
+ *
+ * @param root the folder to scan recursively (or a single file)
+ * @param dryRun classify and report, but write nothing and keep no journal
+ * @param policy what to do with a genre a track already has
+ * @param minConfidence below this top probability nothing is written; {@code null} for the model's
+ *     default threshold
+ * @param maxGenres how many of the top genres to write (at least 1)
+ * @param separator joins several genres where a format or ID3v2.3 needs a single string
+ * @param id3Version the ID3v2 version written to MP3, WAV and AIFF
+ * @param threads worker threads for decoding and features; 0 for one per core
+ * @param includes glob patterns (relative to root) a path must match one of; empty for all
+ * @param excludes glob patterns (relative to root) that rule a path out
+ * @param followSymlinks follow symbolic links inside root (never leaving it, never looping)
+ * @param journal where to append the journal; {@code null} for a new file in the user's data
+ *     directory
+ * @param resume a journal of an interrupted run whose finished tracks are not redone; or
+ *     {@code null}
+ * @param keepMtime keep each file's modification time when writing
+ * @param genreNames label to written name overrides, e.g. {@code hiphop=Hip Hop}
+ * @param analysis how much of each track to listen to; {@code null} for the model's default
+ */
+public record RetagRequest(
+        Path root,
+        boolean dryRun,
+        TagPolicy policy,
+        Double minConfidence,
+        int maxGenres,
+        String separator,
+        Id3Version id3Version,
+        int threads,
+        List<String> includes,
+        List<String> excludes,
+        boolean followSymlinks,
+        Path journal,
+        Path resume,
+        boolean keepMtime,
+        Map<String, String> genreNames,
+        Analysis analysis) {
+
+    /** Validates and copies. */
+    public RetagRequest {
+        Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(separator, "separator");
+        Objects.requireNonNull(id3Version, "id3Version");
+        if (maxGenres < 1) {
+            throw new IllegalArgumentException("max genres must be at least 1: " + maxGenres);
+        }
+        if (minConfidence != null && (minConfidence < 0 || minConfidence > 1)) {
+            throw new IllegalArgumentException("min confidence must be within [0, 1]: " + minConfidence);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be 0 (one per core) or positive: " + threads);
+        }
+        includes = List.copyOf(includes);
+        excludes = List.copyOf(excludes);
+        genreNames = Map.copyOf(genreNames);
+    }
+
+    /**
+     * @param root the folder to retag
+     * @return a builder with the defaults
+     */
+    public static Builder builder(Path root) {
+        return new Builder(root);
+    }
+
+    /** @return a builder holding this request's values */
+    public Builder toBuilder() {
+        Builder b = new Builder(root);
+        b.dryRun = dryRun;
+        b.policy = policy;
+        b.minConfidence = minConfidence;
+        b.maxGenres = maxGenres;
+        b.separator = separator;
+        b.id3Version = id3Version;
+        b.threads = threads;
+        b.includes = includes;
+        b.excludes = excludes;
+        b.followSymlinks = followSymlinks;
+        b.journal = journal;
+        b.resume = resume;
+        b.keepMtime = keepMtime;
+        b.genreNames = genreNames;
+        b.analysis = analysis;
+        return b;
+    }
+
+    /** Builds a {@link RetagRequest}; each setter returns the builder. */
+    public static final class Builder {
+        private Path root;
+        private boolean dryRun;
+        private TagPolicy policy = TagPolicy.FILL_EMPTY;
+        private Double minConfidence;
+        private int maxGenres = 1;
+        private String separator = "; ";
+        private Id3Version id3Version = Id3Version.V2_4;
+        private int threads;
+        private List<String> includes = List.of();
+        private List<String> excludes = List.of();
+        private boolean followSymlinks;
+        private Path journal;
+        private Path resume;
+        private boolean keepMtime;
+        private Map<String, String> genreNames = Map.of();
+        private Analysis analysis;
+
+        private Builder(Path root) {
+            this.root = root;
+        }
+
+        /** @param v the folder to scan @return this */
+        public Builder root(Path v) { root = v; return this; }
+        /** @param v write nothing @return this */
+        public Builder dryRun(boolean v) { dryRun = v; return this; }
+        /** @param v the policy @return this */
+        public Builder policy(TagPolicy v) { policy = v; return this; }
+        /** @param v the threshold, or null for the model's @return this */
+        public Builder minConfidence(Double v) { minConfidence = v; return this; }
+        /** @param v how many genres to write @return this */
+        public Builder maxGenres(int v) { maxGenres = v; return this; }
+        /** @param v the separator for single-string formats @return this */
+        public Builder separator(String v) { separator = v; return this; }
+        /** @param v the ID3v2 version @return this */
+        public Builder id3Version(Id3Version v) { id3Version = v; return this; }
+        /** @param v worker threads, 0 for one per core @return this */
+        public Builder threads(int v) { threads = v; return this; }
+        /** @param v include globs @return this */
+        public Builder includes(List<String> v) { includes = v; return this; }
+        /** @param v exclude globs @return this */
+        public Builder excludes(List<String> v) { excludes = v; return this; }
+        /** @param v follow symlinks inside root @return this */
+        public Builder followSymlinks(boolean v) { followSymlinks = v; return this; }
+        /** @param v the journal file, or null for the default @return this */
+        public Builder journal(Path v) { journal = v; return this; }
+        /** @param v the journal of a run to resume, or null @return this */
+        public Builder resume(Path v) { resume = v; return this; }
+        /** @param v keep modification times @return this */
+        public Builder keepMtime(boolean v) { keepMtime = v; return this; }
+        /** @param v label to name overrides @return this */
+        public Builder genreNames(Map<String, String> v) { genreNames = v; return this; }
+        /** @param v the analysis, or null for the model's default @return this */
+        public Builder analysis(Analysis v) { analysis = v; return this; }
+
+        /** @return the request */
+        public RetagRequest build() {
+            return new RetagRequest(root, dryRun, policy, minConfidence, maxGenres, separator, id3Version, threads,
+                    includes, excludes, followSymlinks, journal, resume, keepMtime, genreNames, analysis);
+        }
+    }
+}
