@@ -1,0 +1,224 @@
+package org.genretagger.plugin.model;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * The network with its weights and config, ready to turn normalised windows into genre
+ * probabilities. Inference calls are serialised: one model serves every thread, and batching
+ * across tracks (not parallel forward passes) is how it is kept busy.
+ */
+public final class GenreModel implements AutoCloseable {
+    /** Where the shipped model lives on the plugin's class path. */
+    public static final String BUNDLED = "org/genretagger/model/";
+    /** The config file name inside a model folder. */
+    public static final String CONFIG_FILE = "config.json";
+    private static final String ENGINE = "MXNet";
+
+    private final ModelConfig config;
+    private final Model model;
+    private final Block block;
+
+    private GenreModel(ModelConfig config, Model model) {
+        this.config = config;
+        this.model = model;
+        this.block = model.getBlock();
+    }
+
+    /**
+     * A model with freshly initialised weights, for training.
+     *
+     * @param config the network and feature parameters
+     * @return the model
+     */
+    public static GenreModel create(ModelConfig config) {
+        return withOwnClassLoader(() -> {
+            Model model = Model.newInstance(config.name, Device.cpu(), ENGINE);
+            Block block = GenreNet.build(config);
+            model.setBlock(block);
+            block.initialize(model.getNDManager(), DataType.FLOAT32, GenreNet.inputShape(config, 1));
+            return new GenreModel(config, model);
+        });
+    }
+
+    /**
+     * @param dir a folder holding {@code config.json} and the weights it names
+     * @return the model
+     * @throws IOException if a file is missing or unreadable
+     */
+    public static GenreModel load(Path dir) throws IOException {
+        ModelConfig config = ModelConfig.read(dir.resolve(CONFIG_FILE));
+        try (InputStream in = Files.newInputStream(dir.resolve(config.weights))) {
+            return load(config, in, dir.toString());
+        }
+    }
+
+    /**
+     * @return the model bundled in the plugin
+     * @throws IOException if the plugin was built without a model
+     */
+    public static GenreModel loadBundled() throws IOException {
+        ClassLoader cl = GenreModel.class.getClassLoader();
+        ModelConfig config;
+        try (InputStream in = cl.getResourceAsStream(BUNDLED + CONFIG_FILE)) {
+            if (in == null) {
+                throw new IOException("no model bundled in the plugin (" + BUNDLED + CONFIG_FILE + " missing)");
+            }
+            config = ModelConfig.read(new InputStreamReader(in, StandardCharsets.UTF_8));
+        }
+        try (InputStream in = cl.getResourceAsStream(BUNDLED + config.weights)) {
+            if (in == null) {
+                throw new IOException("bundled model weights " + config.weights + " missing");
+            }
+            return load(config, in, "bundled model");
+        }
+    }
+
+    private static GenreModel load(ModelConfig config, InputStream weights, String where) throws IOException {
+        GenreModel m = create(config);
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(weights))) {
+            withOwnClassLoader(() -> {
+                m.block.loadParameters(m.model.getNDManager(), in);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            m.close();
+            throw new IOException(where + ": weights do not fit the config (" + e.getMessage() + ")", e);
+        }
+        return m;
+    }
+
+    /**
+     * Writes config and weights into a folder.
+     *
+     * @param dir the folder, created if needed
+     * @throws IOException if unwritable
+     */
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        config.write(dir.resolve(CONFIG_FILE));
+        try (OutputStream out = Files.newOutputStream(dir.resolve(config.weights));
+                DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out))) {
+            block.saveParameters(data);
+        }
+    }
+
+    /** @return the config */
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** @return the underlying DJL model, for training */
+    public Model djlModel() {
+        return model;
+    }
+
+    /**
+     * Runs the network on normalised windows.
+     *
+     * @param windows {@code count} windows, each {@code nMels × windowFrames} mel-major
+     * @param count how many windows
+     * @return logits, {@code [count][classes]}
+     */
+    public synchronized float[][] logits(float[] windows, int count) {
+        return withOwnClassLoader(() -> {
+            try (NDManager m = model.getNDManager().newSubManager()) {
+                NDArray x = m.create(windows, GenreNet.inputShape(config, count));
+                NDArray out = block.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
+                float[] flat = out.toFloatArray();
+                int k = config.numClasses();
+                float[][] logits = new float[count][k];
+                for (int i = 0; i < count; i++) {
+                    System.arraycopy(flat, i * k, logits[i], 0, k);
+                }
+                return logits;
+            }
+        });
+    }
+
+    /**
+     * Calibrated window probabilities: softmax of logits divided by the config's temperature.
+     *
+     * @param windows as for {@link #logits}
+     * @param count how many windows
+     * @return probabilities, {@code [count][classes]}
+     */
+    public float[][] probabilities(float[] windows, int count) {
+        float[][] logits = logits(windows, count);
+        for (float[] l : logits) {
+            softmaxInPlace(l, config.temperature);
+        }
+        return logits;
+    }
+
+    /**
+     * @param logits one row of logits, replaced by probabilities
+     * @param temperature divides the logits first
+     */
+    public static void softmaxInPlace(float[] logits, double temperature) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v / temperature);
+        }
+        double sum = 0;
+        for (int i = 0; i < logits.length; i++) {
+            double e = Math.exp(logits[i] / temperature - max);
+            logits[i] = (float) e;
+            sum += e;
+        }
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (float) (logits[i] / sum);
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    /**
+     * DJL finds its engine through the context class loader; inside a PF4J plugin that must be
+     * the plugin's own loader, whatever thread the host calls from.
+     */
+    static <T> T withOwnClassLoader(Callable<T> work) {
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        t.setContextClassLoader(GenreModel.class.getClassLoader());
+        try {
+            return work.call();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            t.setContextClassLoader(previous);
+        }
+    }
+
+    /** Starts the engine, so the first track does not pay for it. */
+    public static void warmUpEngine() {
+        withOwnClassLoader(() -> Engine.getEngine(ENGINE));
+    }
+}

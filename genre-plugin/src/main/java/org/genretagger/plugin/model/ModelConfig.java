@@ -1,0 +1,134 @@
+package org.genretagger.plugin.model;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything a model needs besides its weights: labels, the feature and window parameters it was
+ * trained with, its network shape and its calibration. Stored as {@code config.json} beside the
+ * weights, so features can never drift from what the model was trained on.
+ */
+public final class ModelConfig {
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+    /** Model name, e.g. {@code gtzan-cnn}. */
+    public String name = "genre-cnn";
+    /** Version or training date. */
+    public String version = "0";
+    /** Output labels in network order. */
+    public List<String> labels = List.of();
+    /** Display names written into tags, parallel to labels. */
+    public List<String> genres = List.of();
+
+    /** Sample rate audio is resampled to. */
+    public int sampleRate = 22050;
+    /** FFT size of the STFT. */
+    public int nFft = 2048;
+    /** STFT hop, in samples. */
+    public int hopLength = 512;
+    /** Number of mel bands. */
+    public int nMels = 128;
+    /** Lowest mel frequency, Hz. */
+    public double fmin = 0;
+    /** Highest mel frequency, Hz; 0 for sample rate / 2. */
+    public double fmax = 0;
+
+    /** Frames per analysis window. */
+    public int windowFrames = 128;
+    /** Frames between the starts of consecutive windows. */
+    public int windowHopFrames = 64;
+    /**
+     * How a window is normalised before the network sees it. {@code db-window-standardise}: power to
+     * dB relative to the window's maximum, floored at {@code topDb} below it, then zero mean and
+     * unit variance over the window.
+     */
+    public String normalisation = WindowNormaliser.DB_WINDOW_STANDARDISE;
+    /** Dynamic range kept below a window's maximum, dB. */
+    public double topDb = 80;
+
+    /** Output channels of each convolution block. */
+    public List<Integer> channels = List.of(16, 32, 64, 128);
+    /** Dropout before the classifier layer. */
+    public double dropout = 0.3;
+
+    /** Softmax temperature fitted on validation data; 1 means uncalibrated. */
+    public double temperature = 1.0;
+    /** Threshold below which a retag writes nothing by default. */
+    public double defaultMinConfidence = 0.0;
+    /** What that threshold means, in one sentence. */
+    public String thresholdMeaning = "";
+    /** Windows sampled per track by default, 0 for all. */
+    public int defaultSampleWindows = 0;
+    /** File name of the weights beside this config. */
+    public String weights = "model.params";
+
+    /** @return the window length in seconds */
+    public double windowSeconds() {
+        return (double) windowFrames * hopLength / sampleRate;
+    }
+
+    /** @return the window hop in seconds */
+    public double windowHopSeconds() {
+        return (double) windowHopFrames * hopLength / sampleRate;
+    }
+
+    /** @return the number of classes */
+    public int numClasses() {
+        return labels.size();
+    }
+
+    /**
+     * @param reader JSON
+     * @return the config
+     */
+    public static ModelConfig read(Reader reader) {
+        ModelConfig c = GSON.fromJson(reader, ModelConfig.class);
+        c.validate();
+        return c;
+    }
+
+    /**
+     * @param file a config.json
+     * @return the config
+     * @throws IOException if unreadable
+     */
+    public static ModelConfig read(Path file) throws IOException {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(r);
+        }
+    }
+
+    /**
+     * @param file where to write JSON
+     * @throws IOException if unwritable
+     */
+    public void write(Path file) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            GSON.toJson(this, w);
+        }
+    }
+
+    /** @return a deep enough copy to change scalar fields independently */
+    public ModelConfig copy() {
+        return GSON.fromJson(GSON.toJson(this), ModelConfig.class);
+    }
+
+    private void validate() {
+        if (labels.isEmpty() || labels.size() != genres.size()) {
+            throw new IllegalArgumentException("model config: labels and genres must be non-empty and of equal length");
+        }
+        if (!WindowNormaliser.DB_WINDOW_STANDARDISE.equals(normalisation)) {
+            throw new IllegalArgumentException("model config: unknown normalisation '" + normalisation + "'");
+        }
+        if (windowFrames < 16 || windowHopFrames < 1) {
+            throw new IllegalArgumentException("model config: window too short");
+        }
+    }
+}
