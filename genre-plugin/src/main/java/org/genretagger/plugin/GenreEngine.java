@@ -1,0 +1,42 @@
+package org.genretagger.plugin;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.genretagger.api.ModelInfo;
+import org.genretagger.plugin.analysis.TrackAnalyzer;
+import org.genretagger.plugin.model.GenreModel;
+import org.genretagger.plugin.model.ModelConfig;
+
+/**
+ * The one loaded model of the plugin, shared by its extensions: loading MXNet and the weights
+ * takes a second, so it happens once, on first use.
+ */
+final class GenreEngine {
+    private static TrackAnalyzer analyzer;
+
+    private GenreEngine() {}
+
+    static synchronized TrackAnalyzer analyzer() {
+        if (analyzer == null) {
+            try {
+                analyzer = new TrackAnalyzer(GenreModel.loadBundled());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return analyzer;
+    }
+
+    static synchronized void shutdown() {
+        if (analyzer != null) {
+            analyzer.model().close();
+            analyzer = null;
+        }
+    }
+
+    static ModelInfo info() {
+        ModelConfig c = analyzer().model().config();
+        return new ModelInfo(c.name, c.version, c.labels, c.genres, c.sampleRate, c.windowSeconds(), c.windowHopSeconds(),
+                c.defaultMinConfidence, c.thresholdMeaning);
+    }
+}

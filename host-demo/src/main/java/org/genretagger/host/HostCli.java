@@ -1,0 +1,71 @@
+package org.genretagger.host;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A command-line host for genre-tagger plugins. Exit codes: 0 all fine, 1 some tracks failed,
+ * 2 usage error.
+ */
+@Command(name = "host-demo", mixinStandardHelpOptions = true, version = "genre-tagger host-demo 0.1.0",
+        description = "Classify tracks and retag a music library with the genre plugin.",
+        subcommands = {ClassifyCommand.class, RetagCommand.class, UndoCommand.class, PluginsCommand.class,
+            BenchCommand.class, CommandLine.HelpCommand.class})
+public final class HostCli implements Callable<Integer> {
+    /** Everything went well. */
+    static final int OK = 0;
+    /** Some tracks failed. */
+    static final int SOME_FAILED = 1;
+    /** The command line was wrong. */
+    static final int USAGE = 2;
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.err);
+        return USAGE;
+    }
+
+    /**
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /**
+     * @param args the command line
+     * @return the exit code
+     */
+    static int execute(String... args) {
+        CommandLine cli = new CommandLine(new HostCli());
+        try {
+            cli.setDefaultValueProvider(new ConfigDefaults(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return USAGE;
+        }
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                return USAGE;
+            }
+            cmd.getErr().println("error: " + e);
+            return SOME_FAILED;
+        });
+        return cli.execute(args);
+    }
+
+    /** Options every command that loads plugins has. */
+    abstract static class HostCommand implements Callable<Integer> {
+        @Option(names = "--plugins-dir", paramLabel = "DIR",
+                description = "where plugin zips are (default: plugins/ beside host-demo.jar)")
+        Path pluginsDir;
+
+        PluginHost host() {
+            return new PluginHost(pluginsDir != null ? pluginsDir : PluginHost.defaultDir());
+        }
+    }
+}

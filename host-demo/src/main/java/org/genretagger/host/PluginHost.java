@@ -1,0 +1,68 @@
+package org.genretagger.host;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.genretagger.api.GenreClassifier;
+import org.genretagger.api.LibraryTagger;
+import org.pf4j.DefaultPluginManager;
+import org.pf4j.PluginManager;
+import org.pf4j.PluginWrapper;
+
+/**
+ * Loads plugins from a folder with PF4J, the way a library manager would: the plugin zip is
+ * unpacked and loaded in its own class loader, and extensions are looked up by their API type.
+ */
+final class PluginHost implements AutoCloseable {
+    private final PluginManager manager;
+    private final Path dir;
+
+    PluginHost(Path pluginsDir) {
+        if (!Files.isDirectory(pluginsDir)) {
+            throw new IllegalArgumentException("plugins folder " + pluginsDir + " does not exist (build with mvn package, or give --plugins-dir)");
+        }
+        this.dir = pluginsDir;
+        this.manager = new DefaultPluginManager(pluginsDir);
+        manager.loadPlugins();
+        manager.startPlugins();
+    }
+
+    /** The folder beside the running jar: {@code host-demo/target/plugins}. */
+    static Path defaultDir() {
+        try {
+            Path jar = Path.of(HostCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return (Files.isDirectory(jar) ? jar.getParent() : jar.getParent()).resolve("plugins");
+        } catch (Exception e) {
+            return Path.of("plugins");
+        }
+    }
+
+    List<PluginWrapper> plugins() {
+        return manager.getPlugins();
+    }
+
+    List<String> extensionClasses(String pluginId) {
+        return manager.getExtensionClassNames(pluginId).stream().sorted().toList();
+    }
+
+    GenreClassifier classifier() {
+        return first(manager.getExtensions(GenreClassifier.class), "GenreClassifier");
+    }
+
+    LibraryTagger tagger() {
+        return first(manager.getExtensions(LibraryTagger.class), "LibraryTagger");
+    }
+
+    private <T> T first(List<T> found, String what) {
+        if (found.isEmpty()) {
+            throw new IllegalStateException("no plugin in " + dir + " provides a " + what);
+        }
+        return found.get(0);
+    }
+
+    @Override
+    public void close() {
+        manager.stopPlugins();
+        manager.unloadPlugins();
+    }
+}

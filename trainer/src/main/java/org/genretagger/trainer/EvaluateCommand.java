@@ -1,0 +1,39 @@
+package org.genretagger.trainer;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.genretagger.api.Analysis;
+import org.genretagger.plugin.model.GenreModel;
+import org.genretagger.trainer.data.Dataset;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Measures a saved model on a split through the plugin's own inference path. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Classification report (track and window level), report.json and a confusion-matrix PNG.")
+final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "folder with config.json and weights")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "folder of <genre>/<clip>.<ext>")
+    Path data;
+
+    @Option(names = "--split", required = true, paramLabel = "LIST", description = "clips to evaluate, one genre/clip a line")
+    Path split;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where report.json and confusion-matrix.png go")
+    Path out;
+
+    @Option(names = "--analysis", defaultValue = "full", paramLabel = "full|sample:N",
+            description = "windows per track (default ${DEFAULT-VALUE})")
+    String analysis;
+
+    @Override
+    public Integer call() throws Exception {
+        Dataset dataset = Dataset.scan(data);
+        try (GenreModel m = GenreModel.load(model)) {
+            Evaluation.Result r = Evaluation.run(m, dataset.select(split, true), Analysis.parse(analysis), out, System.out);
+            return r.failed().isEmpty() ? 0 : 1;
+        }
+    }
+}
