@@ -1,0 +1,162 @@
+package org.genretagger.plugin.features;
+
+import org.jtransforms.fft.DoubleFFT_1D;
+
+/**
+ * Streaming mel spectrogram: accepts samples in chunks of any size and hands each mel power frame to a
+ * consumer as soon as its window is complete. The frames are exactly those of {@link LogMel#melPower}
+ * on the concatenated samples (librosa's {@code center=True}, zero padding of {@code nFft/2} on both
+ * ends), and memory stays bounded by one window whatever the length of the input.
+ *
+ * <p>Not thread-safe: one stream per thread. The {@code float[]} passed to the consumer is reused for
+ * the next frame; copy it if you keep it. Nothing is allocated per frame.
+ */
+public final class MelFrameStream {
+
+    /** Receives mel power frames in order. */
+    @FunctionalInterface
+    public interface FrameConsumer {
+        /**
+         * @param frameIndex 0-based frame index (frame t is centred on sample {@code t * hopLength})
+         * @param melPower {@code nMels} power values; reused after this call returns
+         */
+        void accept(long frameIndex, float[] melPower);
+    }
+
+    private final int nFft;
+    private final int hop;
+    private final MelFilterBank bank;
+    private final double[] window;
+    private final FrameConsumer consumer;
+    private final DoubleFFT_1D fft;
+
+    // Window of the zero-padded signal: buf[0 .. fill) are padded samples [frame*hop, frame*hop + fill).
+    private final float[] buf;
+    private int fill;
+    // Samples still to drop before the next window starts (only when hop > nFft).
+    private long skip;
+    private final double[] fftBuf;
+    private final double[] power;
+    private final float[] mel;
+
+    private long samplesPushed;
+    private long framesEmitted;
+    private boolean finished;
+
+    MelFrameStream(MelParameters p, MelFilterBank bank, double[] window, FrameConsumer consumer) {
+        if (consumer == null) {
+            throw new NullPointerException("consumer");
+        }
+        this.nFft = p.nFft();
+        this.hop = p.hopLength();
+        this.bank = bank;
+        this.window = window;
+        this.consumer = consumer;
+        this.fft = new DoubleFFT_1D(nFft);
+        this.buf = new float[nFft];
+        this.fill = nFft / 2; // the leading zero padding
+        this.fftBuf = new double[nFft];
+        this.power = new double[nFft / 2 + 1];
+        this.mel = new float[bank.nMels()];
+    }
+
+    /**
+     * Adds samples; emits every frame that becomes complete.
+     *
+     * @param src sample buffer
+     * @param off first sample to use
+     * @param len number of samples
+     * @throws IllegalStateException after {@link #finish()}
+     */
+    public void push(float[] src, int off, int len) {
+        if (finished) {
+            throw new IllegalStateException("stream already finished");
+        }
+        java.util.Objects.checkFromIndexSize(off, len, src.length);
+        samplesPushed += len;
+        feed(src, off, len);
+    }
+
+    /**
+     * Adds all of {@code src}.
+     *
+     * @param src samples
+     */
+    public void push(float[] src) {
+        push(src, 0, src.length);
+    }
+
+    /**
+     * Applies the trailing zero padding and emits the remaining frames, so that in total
+     * {@code 1 + samplesPushed / hopLength} frames have been emitted. Idempotent.
+     */
+    public void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        int zeros = nFft / 2;
+        float[] z = new float[Math.min(zeros, 4096)];
+        while (zeros > 0) {
+            int n = Math.min(zeros, z.length);
+            feed(z, 0, n);
+            zeros -= n;
+        }
+    }
+
+    /** @return number of real samples pushed so far */
+    public long samplesPushed() {
+        return samplesPushed;
+    }
+
+    /** @return number of frames handed to the consumer so far */
+    public long framesEmitted() {
+        return framesEmitted;
+    }
+
+    private void feed(float[] src, int off, int len) {
+        while (len > 0) {
+            if (skip > 0) {
+                int s = (int) Math.min(skip, len);
+                skip -= s;
+                off += s;
+                len -= s;
+                continue;
+            }
+            int n = Math.min(len, nFft - fill);
+            System.arraycopy(src, off, buf, fill, n);
+            fill += n;
+            off += n;
+            len -= n;
+            if (fill == nFft) {
+                emit();
+                if (hop < nFft) {
+                    System.arraycopy(buf, hop, buf, 0, nFft - hop);
+                    fill = nFft - hop;
+                } else {
+                    fill = 0;
+                    skip = hop - nFft;
+                }
+            }
+        }
+    }
+
+    private void emit() {
+        double[] a = fftBuf;
+        for (int i = 0; i < nFft; i++) {
+            a[i] = window[i] * buf[i];
+        }
+        fft.realForward(a);
+        // JTransforms packing: a[0]=Re0, a[1]=Re(n/2), a[2k]=Re k, a[2k+1]=Im k.
+        int half = nFft / 2;
+        power[0] = a[0] * a[0];
+        power[half] = a[1] * a[1];
+        for (int k = 1; k < half; k++) {
+            double re = a[2 * k];
+            double im = a[2 * k + 1];
+            power[k] = re * re + im * im;
+        }
+        bank.apply(power, mel);
+        consumer.accept(framesEmitted++, mel);
+    }
+}
