@@ -1,0 +1,115 @@
+package org.genretagger.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import org.genretagger.api.TrackPrediction;
+import org.genretagger.plugin.analysis.TrackAnalyzer;
+import org.genretagger.plugin.model.GenreModel;
+import org.genretagger.trainer.augment.Augmenter;
+import org.genretagger.trainer.data.Clip;
+import org.genretagger.trainer.data.Dataset;
+import org.genretagger.trainer.data.FeatureCache;
+import org.genretagger.trainer.report.Calibration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The trainer's whole path on a tiny synthetic set it makes itself (tones, noise, clicks): it must
+ * learn, save, and the plugin's classifier must reproduce the trainer's predictions.
+ */
+class TrainEndToEndTest {
+    private static final int SR = 22050;
+
+    @Test
+    void learnsSyntheticGenresAndThePluginReproducesItsPredictions(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        Random rng = new Random(11);
+        for (int i = 0; i < 10; i++) {
+            writeWav(data.resolve("tones/tones." + i + ".wav"), tones(rng));
+            writeWav(data.resolve("noise/noise." + i + ".wav"), noise(rng));
+            writeWav(data.resolve("clicks/clicks." + i + ".wav"), clicks(rng));
+        }
+        Path out = dir.resolve("model");
+        int exit = new CommandLine(new TrainerCli()).execute("train", "--data", data.toString(), "--split", "random", "--seed", "3",
+                "--out", out.toString(), "--work", dir.resolve("work").toString(), "--epochs", "4", "--patience", "4",
+                "--variants", "1", "--window-frames", "32", "--hop-frames", "16", "--channels", "8,16", "--batch", "16");
+        assertEquals(0, exit);
+        assertTrue(Files.isRegularFile(out.resolve("REPORT.md")));
+        assertTrue(Files.isRegularFile(out.resolve("confusion-matrix.png")));
+        assertTrue(Files.isRegularFile(out.resolve("training-curves.png")));
+
+        Dataset dataset = Dataset.scan(data);
+        List<Clip> valid = dataset.randomSplit(0.2, 3).valid();
+        try (GenreModel model = GenreModel.load(out)) {
+            var config = model.config();
+            FeatureCache cache = new FeatureCache(dir.resolve("check-cache"), config, Augmenter.defaults(), 3);
+            cache.prepare(valid, 0, 1, n -> { });
+            Validation.Result trainer = Validation.run(model, cache, valid, config);
+            assertTrue(trainer.trackAccuracy() >= 0.8, "three easy classes, chance is 0.33: " + trainer.trackAccuracy());
+
+            TrackAnalyzer plugin = new TrackAnalyzer(model);
+            for (int i = 0; i < valid.size(); i++) {
+                TrackPrediction p = plugin.analyze(valid.get(i).file(), org.genretagger.api.Analysis.FULL, null);
+                double[] expected = Calibration.trackProbabilities(trainer.windowLogits().get(i), config.temperature);
+                assertEquals(trainer.windowLogits().get(i).length, p.windows());
+                for (var g : p.genres()) {
+                    assertEquals(expected[config.labels.indexOf(g.label())], g.probability(), 1e-5, valid.get(i).key() + " " + g.label());
+                }
+            }
+        }
+    }
+
+    private static float[] tones(Random rng) {
+        float[] x = new float[SR * 4];
+        double f1 = 200 + rng.nextInt(400);
+        double f2 = f1 * 1.5;
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (0.3 * Math.sin(2 * Math.PI * f1 * i / SR) + 0.2 * Math.sin(2 * Math.PI * f2 * i / SR));
+        }
+        return x;
+    }
+
+    private static float[] noise(Random rng) {
+        float[] x = new float[SR * 4];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (0.2 * rng.nextGaussian());
+        }
+        return x;
+    }
+
+    private static float[] clicks(Random rng) {
+        float[] x = new float[SR * 4];
+        int period = SR / (2 + rng.nextInt(4));
+        for (int i = rng.nextInt(period); i < x.length; i += period) {
+            for (int k = 0; k < 200 && i + k < x.length; k++) {
+                x[i + k] = (float) (0.8 * Math.exp(-k / 30.0) * (rng.nextBoolean() ? 1 : -1));
+            }
+        }
+        return x;
+    }
+
+    private static void writeWav(Path file, float[] samples) throws Exception {
+        Files.createDirectories(file.getParent());
+        ByteBuffer b = ByteBuffer.allocate(samples.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (float s : samples) {
+            b.putShort((short) Math.max(-32768, Math.min(32767, Math.round(s * 32767))));
+        }
+        AudioFormat f = new AudioFormat(SR, 16, 1, true, false);
+        try (AudioInputStream in = new AudioInputStream(new ByteArrayInputStream(b.array()), f, samples.length)) {
+            AudioSystem.write(in, AudioFileFormat.Type.WAVE, file.toFile());
+        }
+    }
+}
