@@ -54,13 +54,16 @@ final class ProgressListener implements RetagListener, AutoCloseable {
     static String describe(TrackResult r) {
         StringBuilder sb = new StringBuilder();
         if (!r.genreAfter().equals(r.genreBefore())) {
-            sb.append("  ").append(r.genreBefore().isEmpty() ? "(none)" : String.join("; ", r.genreBefore()))
-                    .append(" -> ").append(String.join("; ", r.genreAfter()));
+            sb.append("  ").append(genres(r.genreBefore())).append(" -> ").append(genres(r.genreAfter()));
         }
         if (!r.message().isEmpty()) {
             sb.append("  (").append(r.message()).append(')');
         }
         return sb.toString();
+    }
+
+    private static String genres(java.util.List<String> g) {
+        return g.isEmpty() ? "(none)" : String.join("; ", g);
     }
 
     @Override

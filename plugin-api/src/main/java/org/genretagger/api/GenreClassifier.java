@@ -9,11 +9,16 @@ import org.pf4j.ExtensionPoint;
  */
 public interface GenreClassifier extends ExtensionPoint {
 
-    /** What the loaded model is: its name, labels and the audio parameters it listens with. */
+    /**
+     * Loads the model if it is not loaded yet.
+     *
+     * @return what the model is: its name, labels and the audio parameters it listens with
+     */
     ModelInfo modelInfo();
 
     /**
-     * Decodes the file, classifies every window of it and combines them into one ranked verdict.
+     * Decodes the file, classifies its windows (as many as the model's default analysis says) and
+     * combines them into one ranked verdict.
      *
      * @param file an audio file in any supported format
      * @return genres sorted by probability, highest first, probabilities summing to 1
