@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.genretagger.api.ModelInfo;
 import org.genretagger.plugin.analysis.TrackAnalyzer;
+import org.genretagger.plugin.model.EngineThreads;
 import org.genretagger.plugin.model.GenreModel;
 import org.genretagger.plugin.model.ModelConfig;
 
@@ -19,6 +20,8 @@ final class GenreEngine {
     static synchronized TrackAnalyzer analyzer() {
         if (analyzer == null) {
             try {
+                // One OpenMP thread: the workers (one per core) already keep every core busy.
+                EngineThreads.limit(Integer.getInteger("genretagger.ompThreads", 1));
                 analyzer = new TrackAnalyzer(GenreModel.loadBundled());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -11,10 +11,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The trainer's command line: {@code train}, {@code evaluate} and {@code features}. */
+/** The trainer's command line: {@code train}, {@code evaluate}, {@code features} and {@code corpus}. */
 @Command(name = "trainer", mixinStandardHelpOptions = true, version = "genre-tagger trainer 0.1.0",
         description = "Rebuilds, measures and inspects the genre model.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, TrainerCli.Features.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, TrainerCli.Features.class,
+            org.genretagger.trainer.corpus.CorpusCommand.class})
 public final class TrainerCli implements Callable<Integer> {
 
     @Override

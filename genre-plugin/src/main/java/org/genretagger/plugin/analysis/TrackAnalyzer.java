@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.genretagger.api.Analysis;
 import org.genretagger.api.ClassificationException;
 import org.genretagger.api.GenreScore;
@@ -21,18 +23,38 @@ import org.genretagger.plugin.model.WindowNormaliser;
 
 /**
  * Listens to one track: streams the decode through the log-mel front end, cuts the windows the
- * plan asks for, runs them through the model in batches and combines them into a ranked verdict.
- * Memory stays bounded whatever the track's length: only one window of frames and one batch are
- * held. Thread-safe: each call has its own buffers; the model serialises inference.
+ * plan asks for and hands them to the shared {@link WindowBatcher}, which runs them through the
+ * model in batches together with other tracks' windows; the window probabilities are then combined
+ * into a ranked verdict.
+ *
+ * <p>Only the frames inside planned windows are transformed. When a sample of windows is asked for
+ * and no digest of the whole audio is needed, the decoder seeks to each window instead of decoding
+ * the whole track, for codecs whose seeking lands on (or within a frame hop of) the requested
+ * sample. Memory stays bounded whatever the track's length: one window of frames per track and the
+ * batcher's bounded queue. Thread-safe: each call has its own buffers.
  */
 public final class TrackAnalyzer {
-    private static final int BATCH = 32;
+    /** Windows per forward pass. */
+    static final int BATCH = 32;
     private static final int READ_CHUNK = 16384;
+    /**
+     * Frames decoded before a window after a seek and thrown away: the first two would hold the
+     * STFT's zero padding, the rest let the decoder and resampler settle.
+     */
+    static final int SEEK_PREROLL_FRAMES = 12;
+    /**
+     * Codecs whose seeks land on the requested sample (FLAC, ALAC, PCM, Vorbis: sample-exact in the
+     * decoder tests) or within one hop of it (MP3, about 18 ms, less than the 23 ms frame hop).
+     */
+    /** {@code -Dgenretagger.seek=false} decodes every track whole, for comparisons. */
+    private static final boolean SEEK = Boolean.parseBoolean(System.getProperty("genretagger.seek", "true"));
+    private static final Set<String> SEEKABLE = Set.of("flac", "alac", "vorbis", "mp3", "wavpack");
 
     private final GenreModel model;
     private final ModelConfig config;
     private final LogMel logMel;
     private final List<String> genreNames;
+    private final WindowBatcher batcher;
 
     /**
      * @param model the model, whose config gives every feature and window parameter
@@ -42,6 +64,7 @@ public final class TrackAnalyzer {
         this.config = model.config();
         this.logMel = new LogMel(melParameters(config));
         this.genreNames = config.genres;
+        this.batcher = new WindowBatcher(model, config.nMels * config.windowFrames, BATCH);
     }
 
     /**
@@ -59,6 +82,8 @@ public final class TrackAnalyzer {
     }
 
     /**
+     * Classifies a track, seeking to the sampled windows where the format allows.
+     *
      * @param file the track
      * @param analysis how many windows; {@code null} for the model's default
      * @param times where to add time per stage; may be null
@@ -74,27 +99,117 @@ public final class TrackAnalyzer {
      * audio survived without decoding the original twice.
      *
      * @param prediction the ranked verdict
-     * @param audio digest of every decoded sample
+     * @param audio digest of every decoded sample; {@code null} when the track was not decoded whole
      */
     public record Analyzed(TrackPrediction prediction, AudioDigest audio) {}
+
+    /**
+     * Classifies a track and, when it decodes all of it, digests its audio. A sampled analysis of a
+     * format that seeks well decodes only the sampled windows and returns no digest; a tag writer
+     * then digests the file itself.
+     *
+     * @param file the track
+     * @param analysis how many windows; {@code null} for the model's default
+     * @param times where to add time per stage; may be null
+     * @param deadlineNanos {@link System#nanoTime()} after which the track is given up
+     * @return the verdict and the audio digest, or a {@code null} digest when the track was sampled by seeking
+     * @throws ClassificationException naming the file and the cause
+     */
+    public Analyzed analyzeTrack(Path file, Analysis analysis, StageTimes times, long deadlineNanos)
+            throws ClassificationException {
+        return analyzeTrack(file, analysis, times, deadlineNanos, SEEK);
+    }
 
     /**
      * @param file the track
      * @param analysis how many windows; {@code null} for the model's default
      * @param times where to add time per stage; may be null
      * @param deadlineNanos {@link System#nanoTime()} after which the track is given up
-     * @return the verdict and the audio digest
+     * @param seek whether a sampled analysis may seek to its windows instead of decoding everything
+     * @return the verdict and the audio digest (null when seeking)
      * @throws ClassificationException naming the file and the cause
      */
-    public Analyzed analyzeTrack(Path file, Analysis analysis, StageTimes times, long deadlineNanos)
+    Analyzed analyzeTrack(Path file, Analysis analysis, StageTimes times, long deadlineNanos, boolean seek)
             throws ClassificationException {
         int sample = analysis != null ? analysis.sampleWindows() : config.defaultSampleWindows;
         StageTimes t = times != null ? times : new StageTimes();
-        try (DecodedStream in = AudioDecoder.open(file, config.sampleRate)) {
-            Run run = new Run(in.durationSeconds(), sample, t);
-            MelFrameStream frames = logMel.stream((index, frame) -> run.accept(frame));
-            AudioDigest.Builder digest = new AudioDigest.Builder();
-            float[] buf = new float[READ_CHUNK];
+        try {
+            try (DecodedStream in = AudioDecoder.open(file, config.sampleRate)) {
+                int[] plan = plan(in.durationSeconds(), sample);
+                if (seek && plan != null && seeksWell(in)) {
+                    Analyzed a = bySeeking(in, file, plan, t, deadlineNanos);
+                    if (a != null) {
+                        return a;
+                    }
+                } else {
+                    Pass pass = decodeWhole(in, file, plan, true, t, deadlineNanos);
+                    if (pass.run.complete()) {
+                        return new Analyzed(pass.run.prediction(file, pass.seconds), pass.digest);
+                    }
+                    // The container's duration misled the plan: plan again on the true length.
+                    plan = WindowPlan.starts(pass.run.frames, config.windowFrames, config.windowHopFrames, sample);
+                    AudioDigest d = pass.digest;
+                    try (DecodedStream again = AudioDecoder.open(file, config.sampleRate)) {
+                        Pass second = decodeWhole(again, file, plan, false, t, deadlineNanos);
+                        second.run.requireComplete(file);
+                        return new Analyzed(second.run.prediction(file, second.seconds), d);
+                    }
+                }
+            }
+            // Seeking did not work out: decode everything.
+            try (DecodedStream in = AudioDecoder.open(file, config.sampleRate)) {
+                Pass pass = decodeWhole(in, file, null, false, t, deadlineNanos);
+                int[] plan = WindowPlan.starts(pass.run.frames, config.windowFrames, config.windowHopFrames, sample);
+                if (sample > 0 && plan.length < pass.run.windowCount()) {
+                    // Should not happen (seeking only fails on odd files); keep the sample the caller asked for.
+                    try (DecodedStream again = AudioDecoder.open(file, config.sampleRate)) {
+                        pass = decodeWhole(again, file, plan, false, t, deadlineNanos);
+                    }
+                }
+                pass.run.requireComplete(file);
+                return new Analyzed(pass.run.prediction(file, pass.seconds), null);
+            }
+        } catch (IOException e) {
+            throw new ClassificationException(e.getMessage(), e);
+        } catch (ClassificationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ClassificationException(file.getFileName() + ": " + e, e);
+        }
+    }
+
+    /**
+     * @param durationSeconds the container's duration
+     * @param sample windows asked for, 0 for all
+     * @return the window starts, or null for every window (full analysis, or unknown length)
+     */
+    private int[] plan(double durationSeconds, int sample) {
+        if (sample > 0 && Double.isFinite(durationSeconds) && durationSeconds > 0) {
+            long expected = 1 + (long) (durationSeconds * config.sampleRate) / config.hopLength;
+            return WindowPlan.starts(expected, config.windowFrames, config.windowHopFrames, sample);
+        }
+        return null;
+    }
+
+    private static boolean seeksWell(DecodedStream in) {
+        String codec = in.codecName().toLowerCase(Locale.ROOT);
+        return SEEKABLE.contains(codec) || codec.startsWith("pcm_");
+    }
+
+    private record Pass(Run run, AudioDigest digest, double seconds) {}
+
+    /** Decodes the whole stream, transforming only the frames of planned windows (all when plan is null). */
+    private Pass decodeWhole(DecodedStream in, Path file, int[] plan, boolean digest, StageTimes t, long deadlineNanos)
+            throws IOException, ClassificationException {
+        Run run = new Run(plan, t);
+        MelFrameStream frames = logMel.stream(run::accept);
+        if (plan != null) {
+            frames.onlyFrames(new PlanFilter(plan, config.windowFrames));
+        }
+        AudioDigest.Builder d = digest ? new AudioDigest.Builder() : null;
+        float[] buf = new float[READ_CHUNK];
+        long samples = 0;
+        try {
             while (true) {
                 long t0 = System.nanoTime();
                 int n = in.read(buf);
@@ -106,126 +221,263 @@ public final class TrackAnalyzer {
                 if (t1 > deadlineNanos) {
                     throw new ClassificationException(file.getFileName() + ": gave up, decoding took too long");
                 }
-                digest.update(buf, n);
+                if (d != null) {
+                    d.update(buf, n);
+                }
+                samples += n;
+                run.inferenceNanos = 0;
                 frames.push(buf, 0, n);
-                t.add(StageTimes.Stage.FEATURES, System.nanoTime() - t1);
+                t.add(StageTimes.Stage.FEATURES, System.nanoTime() - t1 - run.inferenceNanos);
             }
-            AudioDigest audio = digest.build();
-            if (audio.samples() == 0) {
+            if (samples == 0) {
                 throw new ClassificationException(file.getFileName() + ": no audio samples decoded");
             }
             long t2 = System.nanoTime();
+            run.inferenceNanos = 0;
             frames.finish();
-            t.add(StageTimes.Stage.FEATURES, System.nanoTime() - t2);
-            run.finish();
-            return new Analyzed(run.prediction(file, (double) audio.samples() / config.sampleRate), audio);
-        } catch (IOException e) {
-            throw new ClassificationException(e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new ClassificationException(file.getFileName() + ": " + e, e);
+            t.add(StageTimes.Stage.FEATURES, System.nanoTime() - t2 - run.inferenceNanos);
+            run.finish(frames.framesEmitted());
+        } catch (ClassificationException | IOException | RuntimeException e) {
+            batcher.cancel(run);
+            throw e;
+        }
+        return new Pass(run, d != null ? d.build() : null, (double) samples / config.sampleRate);
+    }
+
+    /**
+     * Seeks to each planned window and decodes just it (with a short pre-roll).
+     *
+     * @return the verdict, or null when a window could not be reached (then decode everything)
+     */
+    private Analyzed bySeeking(DecodedStream in, Path file, int[] plan, StageTimes t, long deadlineNanos)
+            throws IOException, ClassificationException {
+        Run run = new Run(plan, t);
+        int wf = config.windowFrames;
+        int hop = config.hopLength;
+        float[] buf = new float[READ_CHUNK];
+        try {
+            for (int s : plan) {
+                // A fresh stream's frame k is centred on its k-th hop; starting it `pre` frames early
+                // makes its frame k the track's frame first + k, exact from k = nFft / 2 / hop on.
+                int pre = Math.min(s, SEEK_PREROLL_FRAMES + (config.nFft / 2 + hop - 1) / hop);
+                int first = s - pre;
+                long t0 = System.nanoTime();
+                in.seekSeconds((double) first * hop / config.sampleRate);
+                t.add(StageTimes.Stage.DECODE, System.nanoTime() - t0);
+                int[] done = {0};
+                MelFrameStream frames = logMel.stream((k, mel) -> {
+                    run.acceptAt(first + k, mel);
+                    done[0]++;
+                });
+                frames.onlyFrames(k -> k >= pre && k < pre + wf);
+                boolean ended = false;
+                while (done[0] < wf) {
+                    long a = System.nanoTime();
+                    int n = in.read(buf);
+                    long b = System.nanoTime();
+                    t.add(StageTimes.Stage.DECODE, b - a);
+                    if (b > deadlineNanos) {
+                        throw new ClassificationException(file.getFileName() + ": gave up, decoding took too long");
+                    }
+                    if (n < 0) {
+                        ended = true;
+                        break;
+                    }
+                    run.inferenceNanos = 0;
+                    frames.push(buf, 0, n);
+                    t.add(StageTimes.Stage.FEATURES, System.nanoTime() - b - run.inferenceNanos);
+                }
+                if (ended) {
+                    long a = System.nanoTime();
+                    run.inferenceNanos = 0;
+                    frames.finish();
+                    t.add(StageTimes.Stage.FEATURES, System.nanoTime() - a - run.inferenceNanos);
+                }
+                if (done[0] < wf) {
+                    // The track ends before the window does: the container's duration was wrong.
+                    batcher.cancel(run);
+                    return null;
+                }
+            }
+            run.finishSeeking();
+        } catch (org.genretagger.plugin.audio.AudioDecodeException e) {
+            batcher.cancel(run);
+            return null;
+        } catch (ClassificationException | IOException | RuntimeException e) {
+            batcher.cancel(run);
+            throw e;
+        }
+        double seconds = Double.isFinite(in.durationSeconds()) ? in.durationSeconds() : 0;
+        return new Analyzed(run.prediction(file, seconds), null);
+    }
+
+    /** Accepts frames inside planned windows; asked in increasing frame order. */
+    private static final class PlanFilter implements java.util.function.LongPredicate {
+        private final int[] starts;
+        private final int wf;
+        private int j;
+
+        PlanFilter(int[] starts, int wf) {
+            this.starts = starts;
+            this.wf = wf;
+        }
+
+        @Override
+        public boolean test(long frame) {
+            while (j < starts.length && starts[j] + (long) wf <= frame) {
+                j++;
+            }
+            return j < starts.length && starts[j] <= frame;
         }
     }
 
-    /** The state of one track's analysis: recent frames, the window plan and the batch. */
-    private final class Run {
+    /** The state of one track's analysis: recent frames, the window plan and the results. */
+    private final class Run implements WindowBatcher.Sink {
         private final int wf = config.windowFrames;
         private final int nMels = config.nMels;
-        private final int windowSize = nMels * wf;
         private final StageTimes times;
         private final float[][] ring;
         private final float[][] window;
-        private final float[] batch = new float[BATCH * windowSize];
-        private final int[] batchStarts = new int[BATCH];
-        private int batchCount;
-        private int[] starts;
+        private final int[] starts;
         private int nextStart;
-        private long frameCount;
+        private long lastFrame = -1;
+        private int queued;
+        private int delivered;
+        private long frames;
         private final List<WindowPrediction> timeline = new ArrayList<>();
-        private final double[] sum;
+        private final List<float[]> results = new ArrayList<>();
+        private final List<Integer> resultStarts = new ArrayList<>();
+        private boolean failed;
+        /** Time the current push spent in (or waiting for) inference, which is not feature time. */
+        long inferenceNanos;
 
-        Run(double durationSeconds, int sample, StageTimes times) {
+        /** @param starts planned window starts, or null for every hop */
+        Run(int[] starts, StageTimes times) {
+            this.starts = starts;
             this.times = times;
             ring = new float[wf][nMels];
             window = new float[wf][];
-            sum = new double[config.numClasses()];
-            // The plan needs the length; when the container does not say, every window is taken.
-            if (sample > 0 && Double.isFinite(durationSeconds) && durationSeconds > 0) {
-                long expected = 1 + (long) (durationSeconds * config.sampleRate) / config.hopLength;
-                starts = WindowPlan.starts(expected, wf, config.windowHopFrames, sample);
-            }
         }
 
-        void accept(float[] frame) {
-            System.arraycopy(frame, 0, ring[(int) (frameCount % wf)], 0, nMels);
-            frameCount++;
-            long start = frameCount - wf;
-            if (start >= 0 && isPlanned(start)) {
-                emit((int) start, wf);
-            }
+        @Override
+        public StageTimes times() {
+            return times;
         }
 
-        private boolean isPlanned(long start) {
-            if (starts == null) {
-                return start % config.windowHopFrames == 0;
-            }
-            if (nextStart < starts.length && starts[nextStart] == start) {
-                nextStart++;
-                return true;
-            }
-            return false;
+        @Override
+        public synchronized int outstanding() {
+            return queued - delivered;
         }
 
-        /** Queues the window ending at the newest frame; shorter tracks are padded with silence. */
-        private void emit(int start, int available) {
-            for (int i = 0; i < wf; i++) {
-                long f = frameCount - available + i;
-                window[i] = i < available ? ring[(int) (f % wf)] : new float[nMels];
-            }
-            WindowNormaliser.normalise(window, 0, wf, config.topDb, batch, batchCount * windowSize);
-            batchStarts[batchCount++] = start;
-            if (batchCount == BATCH) {
-                flush();
-            }
-        }
-
-        void finish() {
-            long lastStart = frameCount - wf;
-            if (timeline.isEmpty() && batchCount == 0) {
-                // Shorter than one window, or the container's duration misled the plan.
-                emit((int) Math.max(0, lastStart), (int) Math.min(frameCount, wf));
-            } else if (starts != null && nextStart < starts.length && lastStart > lastQueuedStart()) {
-                emit((int) lastStart, wf);
-            }
-            flush();
-        }
-
-        private int lastQueuedStart() {
-            if (batchCount > 0) {
-                return batchStarts[batchCount - 1];
-            }
-            return (int) Math.round(timeline.get(timeline.size() - 1).startSeconds() * config.sampleRate / config.hopLength);
-        }
-
-        private void flush() {
-            if (batchCount == 0) {
+        @Override
+        public synchronized void deliver(int start, float[] probabilities) {
+            delivered++;
+            if (probabilities == null) {
+                failed = true;
                 return;
             }
-            long t0 = System.nanoTime();
-            float[][] probs = model.probabilities(batch, batchCount);
-            times.add(StageTimes.Stage.INFERENCE, System.nanoTime() - t0);
-            for (int i = 0; i < batchCount; i++) {
-                List<Double> p = new ArrayList<>(probs[i].length);
-                for (int k = 0; k < probs[i].length; k++) {
-                    p.add((double) probs[i][k]);
-                    sum[k] += probs[i][k];
-                }
-                timeline.add(new WindowPrediction((double) batchStarts[i] * config.hopLength / config.sampleRate, p));
-            }
-            batchCount = 0;
+            results.add(probabilities);
+            resultStarts.add(start);
         }
 
-        TrackPrediction prediction(Path file, double seconds) {
-            int n = timeline.size();
+        /** A frame of a whole-track pass: frames arrive in order, those outside windows may be missing. */
+        void accept(long index, float[] frame) {
+            acceptAt(index, frame);
+        }
+
+        /** A frame at a known index of the track. */
+        void acceptAt(long index, float[] frame) {
+            System.arraycopy(frame, 0, ring[(int) (index % wf)], 0, nMels);
+            lastFrame = index;
+            long start = index - wf + 1;
+            if (start < 0) {
+                return;
+            }
+            if (starts == null) {
+                if (start % config.windowHopFrames == 0) {
+                    emit(start, wf);
+                }
+                return;
+            }
+            while (nextStart < starts.length && starts[nextStart] < start) {
+                nextStart++; // a start whose frames were not all seen (never in a whole pass)
+            }
+            while (nextStart < starts.length && starts[nextStart] == start) {
+                nextStart++;
+                emit(start, wf);
+            }
+        }
+
+        /** Queues the window of {@code available} frames ending at the newest one; pads a short track with silence. */
+        private void emit(long start, int available) {
+            for (int i = 0; i < wf; i++) {
+                long f = lastFrame - available + 1 + i;
+                window[i] = i < available ? ring[(int) (f % wf)] : new float[nMels];
+            }
+            float[] out = batcher.buffer();
+            WindowNormaliser.normalise(window, 0, wf, config.topDb, out, 0);
+            synchronized (this) {
+                queued++;
+            }
+            inferenceNanos += batcher.submit(this, (int) start, out);
+        }
+
+        /** End of a whole-track pass with {@code total} frames. */
+        void finish(long total) {
+            frames = total;
+            if (queued == 0 && total < wf && (starts == null || (starts.length == 1 && starts[0] == 0))) {
+                // Shorter than one window: its frames, padded with silence.
+                emit(0, (int) total);
+            }
+            batcher.await(this);
+        }
+
+        void finishSeeking() {
+            batcher.await(this);
+        }
+
+        /** @return whether every planned window was classified (always, for a full analysis with a window) */
+        boolean complete() {
+            return queued > 0 && (starts == null || queued == starts.length);
+        }
+
+        void requireComplete(Path file) throws ClassificationException {
+            if (queued == 0) {
+                throw new ClassificationException(file.getFileName() + ": no audio samples decoded");
+            }
+        }
+
+        int windowCount() {
+            return queued;
+        }
+
+        TrackPrediction prediction(Path file, double seconds) throws ClassificationException {
+            int n;
+            Integer[] byStart;
+            synchronized (this) {
+                if (failed) {
+                    throw new ClassificationException(file.getFileName() + ": inference failed");
+                }
+                n = results.size();
+                byStart = new Integer[n];
+                for (int i = 0; i < n; i++) {
+                    byStart[i] = i;
+                }
+                Arrays.sort(byStart, (a, b) -> Integer.compare(resultStarts.get(a), resultStarts.get(b)));
+            }
+            if (n == 0) {
+                throw new ClassificationException(file.getFileName() + ": no audio samples decoded");
+            }
+            double[] sum = new double[config.numClasses()];
+            for (int i : byStart) {
+                float[] probs = results.get(i);
+                List<Double> p = new ArrayList<>(probs.length);
+                for (int k = 0; k < probs.length; k++) {
+                    p.add((double) probs[k]);
+                    sum[k] += probs[k];
+                }
+                timeline.add(new WindowPrediction((double) resultStarts.get(i) * config.hopLength / config.sampleRate, p));
+            }
             Integer[] order = new Integer[sum.length];
             for (int k = 0; k < order.length; k++) {
                 order[k] = k;

@@ -42,6 +42,7 @@ public final class MelFrameStream {
     private long samplesPushed;
     private long framesEmitted;
     private boolean finished;
+    private java.util.function.LongPredicate wanted;
 
     MelFrameStream(MelParameters p, MelFilterBank bank, double[] window, FrameConsumer consumer) {
         if (consumer == null) {
@@ -104,12 +105,23 @@ public final class MelFrameStream {
         }
     }
 
+    /**
+     * Limits the work to the frames a caller needs: a frame the predicate rejects is counted but
+     * never transformed nor handed to the consumer. The predicate is asked once per frame, in
+     * increasing frame order. The frames that are computed are exactly those of an unfiltered stream.
+     *
+     * @param wanted which frame indices to compute; {@code null} for all
+     */
+    public void onlyFrames(java.util.function.LongPredicate wanted) {
+        this.wanted = wanted;
+    }
+
     /** @return number of real samples pushed so far */
     public long samplesPushed() {
         return samplesPushed;
     }
 
-    /** @return number of frames handed to the consumer so far */
+    /** @return number of frames passed so far: handed to the consumer, or skipped as not wanted */
     public long framesEmitted() {
         return framesEmitted;
     }
@@ -142,6 +154,10 @@ public final class MelFrameStream {
     }
 
     private void emit() {
+        if (wanted != null && !wanted.test(framesEmitted)) {
+            framesEmitted++;
+            return;
+        }
         double[] a = fftBuf;
         for (int i = 0; i < nFft; i++) {
             a[i] = window[i] * buf[i];
