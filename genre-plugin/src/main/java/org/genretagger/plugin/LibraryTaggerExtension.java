@@ -22,4 +22,9 @@ public class LibraryTaggerExtension implements LibraryTagger {
     public RetagReport undo(Path journal, RetagListener listener) {
         return new UndoJob(journal, listener).run();
     }
+
+    @Override
+    public RetagReport undo(Path journal, Path undoJournal, RetagListener listener) {
+        return new UndoJob(journal, undoJournal, listener).run();
+    }
 }

@@ -5,16 +5,21 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Option defaults from a config file: {@code --config FILE}, else
  * {@code $XDG_CONFIG_HOME/genre-tagger/config.properties} (by default under {@code ~/.config}).
  * Keys are long option names without dashes, e.g. {@code policy=replace}, {@code min-confidence=0.7},
- * {@code genre-name=hiphop=Hip Hop,rnb=R&B}; the command line wins.
+ * {@code genre-name=hiphop=Hip Hop,rnb=R&B} (or {@code genre-name.hiphop=Hip Hop}); flags take
+ * {@code true}/{@code false} and can be turned off on the command line with {@code --no-...};
+ * the command line wins.
  */
 final class ConfigDefaults implements IDefaultValueProvider {
     private final Properties properties = new Properties();
@@ -43,6 +48,39 @@ final class ConfigDefaults implements IDefaultValueProvider {
         } else if (explicit) {
             throw new IllegalArgumentException("config file " + file + " does not exist");
         }
+    }
+
+    /**
+     * The label-to-name map: the config file's ({@code genre-name=a=A,b=B} and
+     * {@code genre-name.LABEL=NAME} lines), overridden label by label by the command line's.
+     *
+     * @param spec the command, whose default provider may be a config
+     * @param given what the option holds after parsing (the config's value when not given)
+     * @return the merged map
+     */
+    static Map<String, String> genreNames(CommandSpec spec, Map<String, String> given) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (spec.defaultValueProvider() instanceof ConfigDefaults config) {
+            String joined = config.properties.getProperty("genre-name");
+            if (joined != null && !joined.isBlank()) {
+                for (String pair : joined.split(",")) {
+                    int eq = pair.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("genre-name in the config file must be LABEL=NAME[,LABEL=NAME...], not '" + pair + "'");
+                    }
+                    out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                }
+            }
+            for (String key : config.properties.stringPropertyNames()) {
+                if (key.startsWith("genre-name.")) {
+                    out.put(key.substring("genre-name.".length()).trim(), config.properties.getProperty(key).trim());
+                }
+            }
+        }
+        if (given != null) {
+            given.forEach((k, v) -> out.put(k.trim(), v.trim()));
+        }
+        return out;
     }
 
     @Override

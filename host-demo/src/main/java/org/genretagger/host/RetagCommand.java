@@ -62,7 +62,7 @@ final class RetagCommand extends HostCli.HostCommand {
     @Option(names = "--exclude", split = ",", paramLabel = "GLOB", description = "skip paths matching")
     List<String> excludes = List.of();
 
-    @Option(names = "--follow-symlinks", description = "follow symbolic links inside DIR (never out of it)")
+    @Option(names = "--follow-symlinks", negatable = true, description = "follow symbolic links inside DIR (never out of it, never in a loop); off by default")
     boolean followSymlinks;
 
     @Option(names = "--journal", paramLabel = "FILE", description = "where to journal changes (default: a new file in ~/.local/share/genre-tagger/journals)")
@@ -71,10 +71,14 @@ final class RetagCommand extends HostCli.HostCommand {
     @Option(names = "--resume", paramLabel = "JOURNAL", description = "continue the run that wrote JOURNAL, skipping finished tracks")
     Path resume;
 
-    @Option(names = "--keep-mtime", description = "keep each file's modification time")
+    @Option(names = "--keep-mtime", negatable = true, description = "keep each file's modification time")
     boolean keepMtime;
 
-    @Option(names = "--genre-name", split = ",", paramLabel = "LABEL=NAME", description = "written name for a model label, e.g. hiphop='Hip Hop'")
+    @Option(names = "--genre-name", split = ",", paramLabel = "LABEL=NAME",
+            description = {"written name for a model label, e.g. hiphop='Hip Hop' (defaults: Blues, Classical, Country, Disco, "
+                    + "Hip-Hop, Jazz, Metal, Pop, Reggae, Rock); labels given one name count as one genre",
+                "in the config file: genre-name=hiphop=Hip Hop,rock=Rock or one genre-name.LABEL=NAME line each; "
+                    + "the command line wins label by label"})
     Map<String, String> genreNames = Map.of();
 
     @Option(names = "--analysis", paramLabel = "full|sample:N", description = "windows classified per track (default: the model's)")
@@ -99,23 +103,32 @@ final class RetagCommand extends HostCli.HostCommand {
                 .journal(journal)
                 .resume(resume)
                 .keepMtime(keepMtime)
-                .genreNames(genreNames)
+                .genreNames(ConfigDefaults.genreNames(spec, genreNames))
                 .analysis(analysis != null ? Analysis.parse(analysis) : null)
                 .build();
         PrintWriter out = spec.commandLine().getOut();
         RetagReport result;
+        String meaning;
         try (PluginHost host = host()) {
             LibraryTagger tagger = host.tagger();
             ModelInfo info = host.classifier().modelInfo();
             double threshold = minConfidence != null ? minConfidence : info.defaultMinConfidence();
+            meaning = minConfidence == null && !info.thresholdMeaning().isEmpty() ? info.thresholdMeaning()
+                    : minConfidence != null && minConfidence.equals(info.defaultMinConfidence()) && !info.thresholdMeaning().isEmpty()
+                    ? info.thresholdMeaning() : null;
             out.printf(Locale.ROOT, "%s%s: policy %s, min confidence %.2f%s%n", dryRun ? "dry run of " : "retag ", root,
-                    policy, threshold, minConfidence == null && !info.thresholdMeaning().isEmpty() ? " (" + info.thresholdMeaning() + ")" : "");
+                    policy, threshold, meaning != null ? " (" + meaning + ")" : minConfidence != null
+                            ? " (given; the model's own threshold is " + String.format(Locale.ROOT, "%.2f", info.defaultMinConfidence()) + ")" : "");
             out.flush();
             try (ProgressListener progress = new ProgressListener(System.out, dryRun ? "dry run" : "retag")) {
                 result = tagger.retag(request, progress);
             }
         }
         RunReport.printSummary(result, out);
+        if (result.results().stream().anyMatch(r -> r.outcome() == org.genretagger.api.Outcome.LOW_CONFIDENCE)) {
+            out.printf(Locale.ROOT, "low confidence: top genre below %.2f, nothing written%s%n", result.minConfidence(),
+                    meaning != null ? " (" + meaning + ")" : "");
+        }
         if (report != null) {
             RunReport.write(result, report);
             out.println("report: " + report);

@@ -43,6 +43,9 @@ final class RunReport {
                 out.println("failed: " + r.message());
             }
         }
+        for (String n : report.notices()) {
+            out.println("note: " + n);
+        }
     }
 
     static void write(RetagReport report, Path file) throws IOException {
@@ -80,6 +83,7 @@ final class RunReport {
             rows.add(o);
         }
         root.add("tracks", rows);
+        root.add("notices", GSON.toJsonTree(report.notices()));
         Files.writeString(file, GSON.toJson(root), StandardCharsets.UTF_8);
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.genretagger.api.RetagReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -18,13 +19,17 @@ final class UndoCommand extends HostCli.HostCommand {
     @Parameters(paramLabel = "JOURNAL", description = "the journal the run named on its last line")
     Path journal;
 
+    @Option(names = "--journal", paramLabel = "FILE",
+            description = "where to journal the undo (default: a new file in ~/.local/share/genre-tagger/journals)")
+    Path undoJournal;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         RetagReport result;
         try (PluginHost host = host();
                 ProgressListener progress = new ProgressListener(System.out, "undo")) {
-            result = host.tagger().undo(journal, progress);
+            result = host.tagger().undo(journal, undoJournal, progress);
         }
         RunReport.printSummary(result, out);
         out.println("journal: " + result.journal() + " (undo this undo with: host-demo undo " + result.journal() + ")");

@@ -28,4 +28,18 @@ public interface LibraryTagger extends ExtensionPoint {
      * @return one result per journalled file
      */
     RetagReport undo(Path journal, RetagListener listener);
+
+    /**
+     * Like {@link #undo(Path, RetagListener)}, writing the undo's own journal to a given file.
+     * The default implementation, for plugins that cannot choose, ignores {@code undoJournal} and
+     * uses their default location; the report names the journal actually written.
+     *
+     * @param journal the journal a retag (or undo) run wrote
+     * @param undoJournal where to append the undo's journal; {@code null} for the default
+     * @param listener told of progress; may be {@link RetagListener#NONE}
+     * @return one result per journalled file
+     */
+    default RetagReport undo(Path journal, Path undoJournal, RetagListener listener) {
+        return undo(journal, listener);
+    }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -19,9 +20,15 @@ import java.util.List;
 
 /**
  * The record of what a run changed, one JSON object a line, each forced to disk before the file
- * it describes is replaced. Lines: {@code change} (file, genres before and after, SHA-256 of the
- * file before and after) and {@code done} (file, outcome), so that undo can restore and resume
- * can skip. Appends are serialised; a torn last line from a crash is ignored on reading.
+ * it describes is replaced. Lines: {@code run} (kind, root, time; one per run appending to the
+ * file), {@code change} (the file's real path, genres before and after, SHA-256 of the file
+ * before and after, the ID3v2 version before and after: 2, 3, 4, or 0 for none; the modification
+ * time before) and {@code done}
+ * (file, outcome), so that undo can restore and resume can skip. Appends are serialised; a line
+ * torn by a crash (the last line, or the line before a later run's {@code run} line) is ignored on
+ * reading. A change line is written before the replace it describes, so a crash between the two
+ * leaves a change line for a file that is still exactly as before: readers compare the file's
+ * digest with {@code sha256Before} and {@code sha256After} to know which state it is in.
  */
 public final class Journal implements AutoCloseable {
     private static final Gson GSON = new Gson();
@@ -34,8 +41,12 @@ public final class Journal implements AutoCloseable {
      * @param after its genre values after
      * @param sha256Before the file's digest before
      * @param sha256After the file's digest after
+     * @param id3Before the ID3v2 minor version of its tag before (2, 3, 4; 0 for none or not ID3)
+     * @param id3After the ID3v2 minor version after
+     * @param mtimeBefore its modification time before, or null if not recorded
      */
-    public record Change(Path file, List<String> before, List<String> after, String sha256Before, String sha256After) {}
+    public record Change(Path file, List<String> before, List<String> after, String sha256Before, String sha256After,
+            int id3Before, int id3After, FileTime mtimeBefore) {}
 
     /**
      * What a journal holds.
@@ -65,7 +76,24 @@ public final class Journal implements AutoCloseable {
         if (dir != null) {
             Files.createDirectories(dir);
         }
+        boolean torn = false;
+        if (Files.isRegularFile(path) && Files.size(path) > 0) {
+            try (FileChannel r = FileChannel.open(path, StandardOpenOption.READ)) {
+                ByteBuffer last = ByteBuffer.allocate(1);
+                r.read(last, r.size() - 1);
+                torn = last.get(0) != '\n';
+            }
+        }
         FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        if (torn) {
+            // A crash tore the last line: end it, so this run's lines start on their own.
+            try {
+                ch.write(ByteBuffer.wrap(new byte[] {'\n'}));
+            } catch (IOException e) {
+                ch.close();
+                throw e;
+            }
+        }
         Journal j = new Journal(path, ch);
         JsonObject o = new JsonObject();
         o.addProperty("type", "run");
@@ -109,6 +137,11 @@ public final class Journal implements AutoCloseable {
         o.add("after", GSON.toJsonTree(c.after()));
         o.addProperty("sha256Before", c.sha256Before());
         o.addProperty("sha256After", c.sha256After());
+        o.addProperty("id3Before", c.id3Before());
+        o.addProperty("id3After", c.id3After());
+        if (c.mtimeBefore() != null) {
+            o.addProperty("mtimeBefore", c.mtimeBefore().toInstant().toString());
+        }
         o.addProperty("time", Instant.now().toString());
         append(o);
     }
@@ -149,35 +182,55 @@ public final class Journal implements AutoCloseable {
     public static Contents read(Path path) throws IOException {
         List<Change> changes = new ArrayList<>();
         List<Path> done = new ArrayList<>();
-        List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        // Decoded leniently: a torn multi-byte character must not make the whole journal unreadable.
+        List<String> lines = new String(Files.readAllBytes(path), StandardCharsets.UTF_8).lines().toList();
+        boolean sawRun = false;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).trim();
             if (line.isEmpty()) {
                 continue;
             }
             JsonObject o;
+            String type;
             try {
                 o = JsonParser.parseString(line).getAsJsonObject();
-            } catch (JsonParseException | IllegalStateException e) {
-                if (i == lines.size() - 1) {
-                    break; // torn by a crash mid-append
+                type = o.has("type") ? o.get("type").getAsString() : "";
+                if (type.equals("change")) {
+                    changes.add(new Change(Path.of(o.get("file").getAsString()), strings(o, "before"), strings(o, "after"),
+                            o.get("sha256Before").getAsString(), o.get("sha256After").getAsString(),
+                            o.has("id3Before") ? o.get("id3Before").getAsInt() : 0,
+                            o.has("id3After") ? o.get("id3After").getAsInt() : 0,
+                            o.has("mtimeBefore") ? FileTime.from(Instant.parse(o.get("mtimeBefore").getAsString())) : null));
+                } else if (type.equals("done")) {
+                    done.add(Path.of(o.get("file").getAsString()));
+                } else if (type.equals("run")) {
+                    sawRun = true;
+                } else {
+                    throw new IOException(path + ": line " + (i + 1) + " is not a journal entry");
+                }
+            } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException
+                    | java.time.format.DateTimeParseException e) {
+                if (tornByCrash(lines, i)) {
+                    continue;
                 }
                 throw new IOException(path + ": line " + (i + 1) + " is not a journal entry");
             }
-            String type = o.has("type") ? o.get("type").getAsString() : "";
-            if (type.equals("change")) {
-                changes.add(new Change(Path.of(o.get("file").getAsString()), strings(o, "before"), strings(o, "after"),
-                        o.get("sha256Before").getAsString(), o.get("sha256After").getAsString()));
-            } else if (type.equals("done")) {
-                done.add(Path.of(o.get("file").getAsString()));
-            } else if (!type.equals("run")) {
-                throw new IOException(path + ": line " + (i + 1) + " is not a journal entry");
-            }
         }
-        if (lines.stream().noneMatch(l -> l.contains("\"type\":\"run\""))) {
+        if (!sawRun) {
             throw new IOException(path + ": not a genre-tagger journal");
         }
         return new Contents(changes, done);
+    }
+
+    /** A bad line is a crash's torn write if nothing but a later run's start follows it. */
+    private static boolean tornByCrash(List<String> lines, int i) {
+        for (int k = i + 1; k < lines.size(); k++) {
+            String next = lines.get(k).trim();
+            if (!next.isEmpty()) {
+                return next.startsWith("{\"type\":\"run\"");
+            }
+        }
+        return true;
     }
 
     private static List<String> strings(JsonObject o, String key) {

@@ -12,15 +12,19 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Finds the tracks under a folder: files with an audio extension, filtered by include and
  * exclude globs (a pattern without '/' matches the file name anywhere; one with '/' matches the
- * path relative to the root). Symbolic links are skipped unless followed; followed links never
- * lead out of the root and never loop. Temporary copies left by an interrupted run are removed.
+ * path relative to the root). Symbolic links are skipped (and counted) unless followed; followed
+ * links never lead out of the root and never loop, and a file reachable by several paths is listed
+ * once. Temporary files left by an interrupted run ({@link SafeTagWriter#isTemp}) are removed, in
+ * every folder walked, whatever the globs say.
  */
 final class LibraryScanner {
     /** Extensions taken as tracks; which of them can be tagged is the tag layer's business. */
@@ -32,13 +36,23 @@ final class LibraryScanner {
      *
      * @param tracks the tracks, sorted
      * @param problems one line per folder or link that could not be followed
-     * @param removedTemps leftover temporary copies deleted
+     * @param removedTemps leftover temporary files deleted (or, not cleaning, found)
      */
     record Scan(List<Path> tracks, List<String> problems, List<Path> removedTemps) {}
 
     private LibraryScanner() {}
 
-    static Scan scan(Path root, List<String> includes, List<String> excludes, boolean followSymlinks) throws IOException {
+    /**
+     * @param root the folder (or one file)
+     * @param includes globs a track must match one of; empty for all
+     * @param excludes globs that rule a track out
+     * @param followSymlinks follow links inside root
+     * @param clean remove leftover temporary files; when false (a dry run) they are only listed
+     * @return what was found
+     * @throws IOException if the root cannot be read
+     */
+    static Scan scan(Path root, List<String> includes, List<String> excludes, boolean followSymlinks, boolean clean)
+            throws IOException {
         List<Path> tracks = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         List<Path> removed = new ArrayList<>();
@@ -49,6 +63,7 @@ final class LibraryScanner {
         Path realRoot = root.toRealPath();
         List<PathMatcher> inc = matchers(includes);
         List<PathMatcher> exc = matchers(excludes);
+        int[] linksSkipped = {0};
         Set<FileVisitOption> options = followSymlinks ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet.noneOf(FileVisitOption.class);
         Files.walkFileTree(root, options, Integer.MAX_VALUE, new SimpleFileVisitor<>() {
             @Override
@@ -63,11 +78,25 @@ final class LibraryScanner {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 if (attrs.isSymbolicLink()) {
-                    return FileVisitResult.CONTINUE; // not following links
+                    if (followSymlinks) {
+                        problems.add(file + ": broken symbolic link; skipped");
+                    } else {
+                        linksSkipped[0]++;
+                    }
+                    return FileVisitResult.CONTINUE;
                 }
                 if (SafeTagWriter.isTemp(file)) {
-                    Files.deleteIfExists(file);
-                    removed.add(file);
+                    if (attrs.isRegularFile() && !Files.isSymbolicLink(file)) {
+                        try {
+                            if (clean) {
+                                Files.deleteIfExists(file);
+                            }
+                            removed.add(file);
+                        } catch (IOException e) {
+                            problems.add(file + ": leftover temporary file of an interrupted run could not be removed ("
+                                    + e.getClass().getSimpleName() + "); remove it by hand");
+                        }
+                    }
                     return FileVisitResult.CONTINUE;
                 }
                 if (followSymlinks && !file.toRealPath().startsWith(realRoot)) {
@@ -93,7 +122,37 @@ final class LibraryScanner {
             }
         });
         tracks.sort(null);
-        return new Scan(tracks, problems, removed);
+        if (linksSkipped[0] > 0) {
+            problems.add(linksSkipped[0] + " symbolic link(s) not followed (use --follow-symlinks to follow links inside " + root + ")");
+        }
+        return new Scan(followSymlinks ? onePathPerFile(tracks, root, realRoot) : tracks, problems, removed);
+    }
+
+    /**
+     * Links can make one file reachable by several paths; it must be worked on once, or two
+     * workers would write it at the same time. The path without links is kept where there is one.
+     */
+    private static List<Path> onePathPerFile(List<Path> tracks, Path root, Path realRoot) {
+        Map<Path, Path> byReal = new LinkedHashMap<>();
+        for (Path t : tracks) {
+            Path real;
+            try {
+                real = t.toRealPath();
+            } catch (IOException e) {
+                real = t.toAbsolutePath().normalize();
+            }
+            Path kept = byReal.get(real);
+            if (kept == null || isDirect(t, root, realRoot, real) && !isDirect(kept, root, realRoot, real)) {
+                byReal.put(real, t);
+            }
+        }
+        List<Path> out = new ArrayList<>(byReal.values());
+        out.sort(null);
+        return out;
+    }
+
+    private static boolean isDirect(Path p, Path root, Path realRoot, Path real) {
+        return realRoot.resolve(root.relativize(p)).normalize().equals(real);
     }
 
     static boolean isAudio(Path file) {

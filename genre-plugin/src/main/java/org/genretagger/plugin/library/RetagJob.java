@@ -4,13 +4,21 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.genretagger.api.GenreScore;
 import org.genretagger.api.Outcome;
 import org.genretagger.api.RetagListener;
@@ -28,16 +36,32 @@ import org.genretagger.plugin.tags.GenreTags;
  * One retag run: scan, then per track (on worker threads) read its genre, decide by policy
  * whether to classify, classify, decide what to write, and write it safely. Every track ends in
  * exactly one {@link TrackResult}; nothing one track does can stop the others.
+ *
+ * <p>Time limits: decoding gives up at {@code genretagger.trackTimeoutSeconds} (system property,
+ * default 600 s); a watchdog gives any track still reading or decoding after
+ * {@code genretagger.trackWatchdogSeconds} (default: the decode limit plus 60 s) a FAILED result
+ * and moves on, so a call stuck in native code or in a tag parser cannot hang the run. The stuck
+ * thread is abandoned (a daemon thread; Java cannot stop it), and it can no longer write: a track
+ * is only written after it has claimed the right to from the watchdog.
+ *
+ * <p>Resume: tracks with a {@code done} line in the resumed journal are skipped. A track with a
+ * {@code change} line but no {@code done} line was interrupted between journalling and finishing:
+ * if it is exactly as the change left it, it is reported as done; otherwise it is worked on again.
  */
 public final class RetagJob {
-    /** Per-track limit on decoding, so a pathological file cannot hold a worker for ever. */
-    static final long TRACK_TIMEOUT_SECONDS = Long.getLong("genretagger.trackTimeoutSeconds", 600);
+    private static final int QUEUED = 0;
+    private static final int RUNNING = 1;
+    private static final int WRITING = 2;
+    private static final int FINISHED = 3;
+    private static final int ABANDONED = 4;
 
     private final TrackAnalyzer analyzer;
     private final RetagRequest request;
     private final RetagListener listener;
     private final ModelConfig config;
     private final double minConfidence;
+    private final long trackTimeoutSeconds;
+    private final long watchdogSeconds;
     private final StageTimes times = new StageTimes();
 
     /**
@@ -51,28 +75,53 @@ public final class RetagJob {
         this.listener = listener != null ? listener : RetagListener.NONE;
         this.config = analyzer.model().config();
         this.minConfidence = request.minConfidence() != null ? request.minConfidence() : config.defaultMinConfidence;
+        this.trackTimeoutSeconds = Math.max(1, Long.getLong("genretagger.trackTimeoutSeconds", 600));
+        this.watchdogSeconds = Math.max(1, Long.getLong("genretagger.trackWatchdogSeconds", trackTimeoutSeconds + 60));
+    }
+
+    /** One track's progress, shared by its worker and the watchdog. */
+    private static final class Task {
+        final Path track;
+        final AtomicInteger state = new AtomicInteger(QUEUED);
+        volatile long startedNanos;
+        volatile Thread thread;
+
+        Task(Path track) {
+            this.track = track;
+        }
+
+        /** The worker claims the right to write; false once the watchdog has given up on it. */
+        boolean claimWrite() {
+            return state.compareAndSet(RUNNING, WRITING);
+        }
     }
 
     /** @return the report; never throws for a track's sake */
     public RetagReport run() {
         long start = System.nanoTime();
         List<TrackResult> results = new ArrayList<>();
+        List<String> notices = new ArrayList<>();
         LibraryScanner.Scan scan;
         try {
-            scan = LibraryScanner.scan(request.root(), request.includes(), request.excludes(), request.followSymlinks());
+            scan = LibraryScanner.scan(request.root(), request.includes(), request.excludes(), request.followSymlinks(),
+                    !request.dryRun());
         } catch (IOException e) {
-            TrackResult r = TrackResult.of(request.root(), Outcome.FAILED, request.root() + ": cannot scan (" + e.getMessage() + ")");
-            listener.started(1);
-            listener.trackFinished(r);
-            return new RetagReport(List.of(r), null, Duration.ofNanos(System.nanoTime() - start), minConfidence, times.seconds());
+            return single(TrackResult.of(request.root(), Outcome.FAILED, request.root() + ": cannot scan (" + e.getMessage() + ")"),
+                    start, notices);
         }
+        notices.addAll(removedNotice(scan.removedTemps(), request.dryRun()));
+        notices.addAll(scan.problems());
         Set<Path> finished = new HashSet<>();
+        Map<Path, Journal.Change> pending = new HashMap<>();
         Journal journal = null;
         Path journalPath = null;
         try {
             if (request.resume() != null) {
                 Journal.Contents previous = Journal.read(request.resume());
                 previous.done().forEach(p -> finished.add(p.toAbsolutePath().normalize()));
+                for (Journal.Change c : previous.changes()) {
+                    pending.put(c.file().toAbsolutePath().normalize(), c);
+                }
             }
             if (!request.dryRun()) {
                 journalPath = request.journal() != null ? request.journal()
@@ -80,50 +129,98 @@ public final class RetagJob {
                 journal = Journal.open(journalPath, "retag", request.root().toAbsolutePath());
             }
         } catch (IOException e) {
-            TrackResult r = TrackResult.of(request.root(), Outcome.FAILED, "journal: " + e.getMessage());
-            listener.started(1);
-            listener.trackFinished(r);
-            return new RetagReport(List.of(r), null, Duration.ofNanos(System.nanoTime() - start), minConfidence, times.seconds());
+            return single(TrackResult.of(request.root(), Outcome.FAILED, "journal: " + e.getMessage()), start, notices);
         }
-        listener.started(scan.tracks().size());
+        List<Path> tracks = scan.tracks();
+        listener.started(tracks.size());
         SafeTagWriter writer = new SafeTagWriter(request.id3Version(), request.separator(), request.keepMtime(), config.sampleRate);
         int threads = request.threads() > 0 ? request.threads() : Runtime.getRuntime().availableProcessors();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+        Semaphore slots = new Semaphore(threads);
+        CountDownLatch left = new CountDownLatch(tracks.size());
+        Set<Task> running = ConcurrentHashMap.newKeySet();
+        Journal j = journal;
+        Object lock = new Object();
+        // Records a track's one result: journal, report, listener, and frees its slot.
+        java.util.function.BiConsumer<Task, TrackResult> report = (task, r) -> {
+            running.remove(task);
+            TrackResult out = r;
+            if (j != null && !r.message().startsWith("done in the resumed run")) {
+                try {
+                    j.done(key(task.track), r.outcome().name());
+                } catch (IOException e) {
+                    out = new TrackResult(r.file(), r.outcome(), r.genreBefore(), r.genreAfter(), r.top(),
+                            (r.message().isEmpty() ? "" : r.message() + "; ") + "journal: " + e.getMessage());
+                }
+            }
+            synchronized (lock) {
+                results.add(out);
+                listener.trackFinished(out);
+            }
+            slots.release();
+            left.countDown();
+        };
+        ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "genre-retag");
             t.setDaemon(true);
             return t;
         });
-        Journal j = journal;
-        for (Path track : scan.tracks()) {
-            pool.execute(() -> {
-                TrackResult r;
-                if (finished.contains(track.toAbsolutePath().normalize())) {
-                    r = TrackResult.of(track, Outcome.SKIPPED, "done in the resumed run");
-                } else {
-                    r = safely(track, writer, j);
-                    if (j != null) {
-                        try {
-                            j.done(track.toAbsolutePath(), r.outcome().name());
-                        } catch (IOException e) {
-                            r = new TrackResult(track, r.outcome(), r.genreBefore(), r.genreAfter(), r.top(),
-                                    (r.message().isEmpty() ? "" : r.message() + "; ") + "journal: " + e.getMessage());
-                        }
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "genre-retag-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        long limit = TimeUnit.SECONDS.toNanos(watchdogSeconds);
+        watchdog.scheduleWithFixedDelay(() -> {
+            long now = System.nanoTime();
+            for (Task task : running) {
+                if (task.state.get() == RUNNING && now - task.startedNanos > limit && task.state.compareAndSet(RUNNING, ABANDONED)) {
+                    Thread t = task.thread;
+                    if (t != null) {
+                        t.interrupt();
                     }
+                    report.accept(task, TrackResult.of(task.track, Outcome.FAILED, task.track.getFileName()
+                            + ": gave up after " + watchdogSeconds + " s (reading or decoding it never finished); left as it is"));
                 }
-                synchronized (results) {
+            }
+        }, 200, 200, TimeUnit.MILLISECONDS);
+        int submitted = 0;
+        try {
+            for (Path track : tracks) {
+                slots.acquire();
+                Task task = new Task(track);
+                running.add(task);
+                pool.execute(() -> {
+                    task.thread = Thread.currentThread();
+                    task.startedNanos = System.nanoTime();
+                    if (!task.state.compareAndSet(QUEUED, RUNNING)) {
+                        return;
+                    }
+                    TrackResult r = resumed(track, finished, pending);
+                    if (r == null) {
+                        r = safely(task, writer, j);
+                    }
+                    int s = task.state.get();
+                    if ((s == RUNNING || s == WRITING) && task.state.compareAndSet(s, FINISHED)) {
+                        Thread.interrupted(); // a late interrupt from the watchdog must not leak into the next task
+                        report.accept(task, r);
+                    }
+                });
+                submitted++;
+            }
+            left.await();
+        } catch (InterruptedException e) {
+            // The host wants us to stop: the tracks not started are reported as such.
+            for (Path track : tracks.subList(submitted, tracks.size())) {
+                synchronized (lock) {
+                    TrackResult r = TrackResult.of(track, Outcome.SKIPPED, "not reached: the run was interrupted");
                     results.add(r);
                     listener.trackFinished(r);
                 }
-            });
-        }
-        pool.shutdown();
-        try {
-            while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
-                // waiting for the workers
             }
-        } catch (InterruptedException e) {
-            pool.shutdownNow();
             Thread.currentThread().interrupt();
+        } finally {
+            watchdog.shutdownNow();
+            pool.shutdown();
         }
         if (journal != null) {
             try {
@@ -132,29 +229,97 @@ public final class RetagJob {
                 // every entry was already forced to disk
             }
         }
-        return new RetagReport(results, journalPath, Duration.ofNanos(System.nanoTime() - start), minConfidence, times.seconds());
+        List<TrackResult> snapshot;
+        synchronized (lock) {
+            snapshot = new ArrayList<>(results);
+        }
+        return new RetagReport(snapshot, journalPath, Duration.ofNanos(System.nanoTime() - start), minConfidence, times.seconds(),
+                notices);
     }
 
-    private TrackResult safely(Path track, SafeTagWriter writer, Journal journal) {
+    private RetagReport single(TrackResult r, long start, List<String> notices) {
+        listener.started(1);
+        listener.trackFinished(r);
+        return new RetagReport(List.of(r), null, Duration.ofNanos(System.nanoTime() - start), minConfidence, times.seconds(), notices);
+    }
+
+    static List<String> removedNotice(List<Path> removed, boolean dryRun) {
+        if (removed.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s %d leftover temporary file%s of an interrupted run",
+                dryRun ? "found" : "removed", removed.size(), removed.size() == 1 ? "" : "s"));
+        if (dryRun) {
+            sb.append(" (a run that writes removes them)");
+        }
+        sb.append(": ");
+        int shown = Math.min(5, removed.size());
+        for (int i = 0; i < shown; i++) {
+            sb.append(i == 0 ? "" : ", ").append(removed.get(i));
+        }
+        if (shown < removed.size()) {
+            sb.append(", ...");
+        }
+        return List.of(sb.toString());
+    }
+
+    /** The path a journal knows a track by: its real path (links resolved). */
+    static Path key(Path track) {
         try {
-            return process(track, writer, journal);
+            return track.toRealPath();
+        } catch (IOException e) {
+            return track.toAbsolutePath().normalize();
+        }
+    }
+
+    /** @return a result if the resumed run already finished this track, else null */
+    private static TrackResult resumed(Path track, Set<Path> finished, Map<Path, Journal.Change> pending) {
+        if (finished.isEmpty() && pending.isEmpty()) {
+            return null;
+        }
+        Path key = key(track);
+        if (finished.contains(key) || finished.contains(track.toAbsolutePath().normalize())) {
+            return TrackResult.of(track, Outcome.SKIPPED, "done in the resumed run");
+        }
+        Journal.Change c = pending.get(key);
+        if (c != null) {
+            try {
+                if (SafeTagWriter.sha256(track).equals(c.sha256After())) {
+                    return new TrackResult(track, Outcome.SKIPPED, c.before(), c.after(), List.of(),
+                            "tagged by the resumed run just before it stopped");
+                }
+            } catch (IOException e) {
+                return null; // worked on again, which reports the problem
+            }
+        }
+        return null;
+    }
+
+    private TrackResult safely(Task task, SafeTagWriter writer, Journal journal) {
+        Path track = task.track;
+        try {
+            return process(task, writer, journal);
         } catch (RuntimeException | Error e) {
             if (e instanceof VirtualMachineError vme && !(e instanceof OutOfMemoryError)) {
                 throw vme;
             }
-            return TrackResult.of(track, Outcome.FAILED, track.getFileName() + ": unexpected error (" + e + ")");
+            return TrackResult.of(track, Outcome.FAILED, track.getFileName() + ": unexpected error (" + oneLine(e.toString()) + ")");
         }
     }
 
-    private TrackResult process(Path track, SafeTagWriter writer, Journal journal) {
+    private TrackResult process(Task task, SafeTagWriter writer, Journal journal) {
+        Path track = task.track;
         boolean taggable = GenreTags.supports(track);
         List<String> before = List.of();
+        SafeTagWriter.Snapshot snapshot = null;
         if (taggable) {
             long t0 = System.nanoTime();
             try {
+                snapshot = SafeTagWriter.Snapshot.of(track);
                 before = GenreTags.readGenres(track);
             } catch (IOException e) {
-                return TrackResult.of(track, Outcome.FAILED, e.getMessage());
+                return TrackResult.of(track, Outcome.FAILED, oneLine(e.getMessage() != null ? e.getMessage()
+                        : track.getFileName() + ": cannot be read (" + e.getClass().getSimpleName() + ")"));
             } finally {
                 times.add(StageTimes.Stage.TAGS, System.nanoTime() - t0);
             }
@@ -166,9 +331,9 @@ public final class RetagJob {
         TrackAnalyzer.Analyzed analyzed;
         try {
             analyzed = analyzer.analyzeTrack(track, request.analysis(), times,
-                    System.nanoTime() + TimeUnit.SECONDS.toNanos(TRACK_TIMEOUT_SECONDS));
+                    System.nanoTime() + TimeUnit.SECONDS.toNanos(trackTimeoutSeconds));
         } catch (org.genretagger.api.ClassificationException e) {
-            return TrackResult.of(track, Outcome.FAILED, e.getMessage());
+            return new TrackResult(track, Outcome.FAILED, before, before, List.of(), oneLine(e.getMessage()));
         }
         List<GenreScore> top = named(analyzed.prediction());
         List<GenreScore> top3 = top.subList(0, Math.min(3, top.size()));
@@ -187,24 +352,38 @@ public final class RetagJob {
         if (request.dryRun()) {
             return new TrackResult(track, Outcome.WOULD_TAG, before, after, top3, "");
         }
+        if (!task.claimWrite()) {
+            return new TrackResult(track, Outcome.FAILED, before, before, top3, track.getFileName() + ": given up by the watchdog");
+        }
         long t0 = System.nanoTime();
         try {
-            writer.write(track, before, after, analyzed.audio(), journal);
+            writer.write(track, before, after, analyzed.audio(), journal, snapshot, null, null);
         } catch (IOException e) {
-            return new TrackResult(track, Outcome.FAILED, before, before, top3, e.getMessage());
+            return new TrackResult(track, Outcome.FAILED, before, before, top3, oneLine(e.getMessage()));
         } finally {
             times.add(StageTimes.Stage.TAGS, System.nanoTime() - t0);
         }
         return new TrackResult(track, Outcome.TAGGED, before, after, top3, "");
     }
 
-    /** The verdict with the user's names for the genres. */
+    /**
+     * The verdict with the user's names for the genres. Labels given the same name (say
+     * {@code metal=Rock}) are one genre to the user, so their probabilities add up.
+     */
     private List<GenreScore> named(TrackPrediction p) {
-        List<GenreScore> out = new ArrayList<>();
+        Map<String, GenreScore> byName = new LinkedHashMap<>();
         for (GenreScore g : p.genres()) {
-            out.add(new GenreScore(request.genreNames().getOrDefault(g.label(), g.genre()), g.label(), g.probability()));
+            String name = request.genreNames().getOrDefault(g.label(), g.genre());
+            byName.merge(name.trim().toLowerCase(Locale.ROOT), new GenreScore(name, g.label(), g.probability()),
+                    (a, b) -> new GenreScore(a.genre(), a.label(), a.probability() + b.probability()));
         }
+        List<GenreScore> out = new ArrayList<>(byName.values());
+        out.sort((a, b) -> Double.compare(b.probability(), a.probability()));
         return out;
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s+", " ").trim();
     }
 
     private static String extension(Path p) {

@@ -3,19 +3,26 @@ package org.genretagger.plugin.library;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.genretagger.api.Id3Version;
 import org.genretagger.plugin.analysis.AudioDigest;
 import org.genretagger.plugin.tags.GenreTags;
@@ -23,17 +30,68 @@ import org.genretagger.plugin.tags.GenreTags;
 /**
  * Writes genres so that a file is at every moment either exactly as before or exactly as
  * intended: the tags are written into a temporary copy in the same folder, the copy is verified
- * (genres read back, decoded audio identical), the change is journalled and forced to disk, and
- * only then does the copy atomically replace the original, keeping its permissions.
+ * (genres read back, decoded audio identical), the original is checked to be unchanged since its
+ * tags were read, the change is journalled and forced to disk, and only then does the copy
+ * atomically replace the original (rename), keeping its owner, permissions and, on request, its
+ * modification time. Extended attributes and ACLs are not carried over.
+ *
+ * <p>Refused, with the original untouched: read-only files and folders (no write permission, or
+ * no write bit at all, which is honoured even for root), files with several hard links (a replace
+ * would detach this name from the others), files changed since their tags were read, and anything
+ * the file system refuses (full disk, immutable file). Symbolic links are resolved: the file they
+ * point to is replaced, the link stays a link.
+ *
+ * <p>Temporary files, all in the track's folder: our copy {@code .gtmp.<name>}, Jaudiotagger's
+ * {@code _gtmp_<name with dots as underscores><digits>.tmp} and the Opus writer's
+ * {@code gt-opus-<digits>.tmp}. A crash can leave them behind; {@link #isTemp} recognises them so
+ * the next scan removes them.
  */
 public final class SafeTagWriter {
-    /** Marks our temporary copies: {@code .<stem>.gtmp.<ext>}, hidden and keeping the extension last. */
-    static final String TEMP_MARK = ".gtmp.";
+    /** Starts the name of our temporary copies: hidden, and keeping the extension last. */
+    static final String TEMP_PREFIX = ".gtmp.";
+
+    /** Every name a temporary file of ours (or of the tag libraries working on our copy) can have. */
+    private static final List<Pattern> TEMP_NAMES = List.of(
+            Pattern.compile("\\.gtmp\\..+"),
+            Pattern.compile("_gtmp_.*\\.tmp"),
+            Pattern.compile("gt-opus-\\d+\\.tmp"),
+            // The names of earlier builds: .<stem>.gtmp.<ext> and Jaudiotagger's _<stem>_gtmp_<ext><digits>.tmp
+            Pattern.compile("\\..+\\.gtmp\\.[^.]*"),
+            Pattern.compile("_.*_gtmp_[^_]*\\d+\\.tmp"));
+
+    private static final int MAX_NAME_BYTES = 255;
 
     private final Id3Version id3Version;
     private final String separator;
     private final boolean keepMtime;
     private final int sampleRate;
+
+    /**
+     * What a file looked like when it was read: a write refuses if the file no longer looks so.
+     * The change time catches even a writer that restores the modification time.
+     *
+     * @param size its size
+     * @param mtime its modification time
+     * @param ctime its status change time, or null where the platform has none
+     * @param fileKey its identity (device and inode), or null
+     */
+    public record Snapshot(long size, FileTime mtime, Object ctime, Object fileKey) {
+        /**
+         * @param file a file
+         * @return how it looks now
+         * @throws IOException if it cannot be read
+         */
+        public static Snapshot of(Path file) throws IOException {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            Object ctime = null;
+            try {
+                ctime = Files.getAttribute(file, "unix:ctime");
+            } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                // not a Unix file system: size, mtime and identity must do
+            }
+            return new Snapshot(a.size(), a.lastModifiedTime(), ctime, a.fileKey());
+        }
+    }
 
     /**
      * @param id3Version the ID3v2 version for MP3, WAV and AIFF
@@ -42,60 +100,155 @@ public final class SafeTagWriter {
      * @param sampleRate the rate the audio is decoded at for verification
      */
     public SafeTagWriter(Id3Version id3Version, String separator, boolean keepMtime, int sampleRate) {
-        this.id3Version = id3Version;
-        this.separator = separator;
+        this.id3Version = Objects.requireNonNull(id3Version);
+        this.separator = Objects.requireNonNull(separator);
         this.keepMtime = keepMtime;
         this.sampleRate = sampleRate;
     }
 
     /**
-     * @param file the track
+     * Like {@link #write(Path, List, List, AudioDigest, Journal, Snapshot, Id3Version, FileTime)}
+     * without a snapshot (the file is checked to be unchanged during this call only) and in the writer's ID3
+     * version.
+     */
+    public Journal.Change write(Path file, List<String> before, List<String> after, AudioDigest audio, Journal journal)
+            throws IOException {
+        return write(file, before, after, audio, journal, null, null, null);
+    }
+
+    /**
+     * @param file the track (a symbolic link is resolved)
      * @param before the genre values it has now
      * @param after the genre values to write (empty removes the genre)
      * @param audio the digest of its decoded audio, or null to compute it here
      * @param journal where the change is recorded before the replace
+     * @param expected how the file looked when {@code before} and {@code audio} were read; null to
+     *     take it at the start of this call
+     * @param id3 the ID3v2 version to write, or null for the writer's
+     * @param mtime the modification time to give the file, or null for the writer's choice (kept
+     *     with {@code keepMtime}, else now)
+     * @return the change as journalled
      * @throws IOException with a one-line message naming the file; the original is then untouched
      */
-    public void write(Path file, List<String> before, List<String> after, AudioDigest audio, Journal journal) throws IOException {
+    public Journal.Change write(Path file, List<String> before, List<String> after, AudioDigest audio, Journal journal,
+            Snapshot expected, Id3Version id3, FileTime mtime) throws IOException {
         String name = file.getFileName().toString();
-        Path dir = file.toAbsolutePath().getParent();
-        if (!Files.isWritable(file)) {
-            throw new IOException(name + ": file is read-only; left as it is");
-        }
-        if (!Files.isWritable(dir)) {
-            throw new IOException(name + ": its folder is read-only, so no safe copy can be made there; left as it is");
-        }
-        BasicFileAttributes original = Files.readAttributes(file, BasicFileAttributes.class);
-        String shaBefore = sha256(file);
-        AudioDigest expected = audio != null ? audio : AudioDigest.of(file, sampleRate);
-        Path tmp = tempFor(file);
+        Path real;
         try {
-            Files.copy(file, tmp, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
-            GenreTags.writeGenres(tmp, after, id3Version, separator);
+            real = file.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new Refused(name + ": no longer there; nothing written");
+        }
+        Path dir = real.getParent();
+        if (isReadOnly(real)) {
+            throw new Refused(name + ": file is read-only; left as it is");
+        }
+        if (isReadOnly(dir)) {
+            throw new Refused(name + ": its folder is read-only, so no safe copy can be made there; left as it is");
+        }
+        Object links = attribute(real, "unix:nlink");
+        if (links instanceof Integer n && n > 1) {
+            throw new Refused(name + ": has " + n + " hard links, and replacing it would detach this name from the others; left as it is");
+        }
+        Snapshot original = Snapshot.of(real);
+        if (expected != null && !expected.equals(original)) {
+            throw new Refused(name + ": changed by something else during the run; left as it is");
+        }
+        Path tmp = tempFor(real);
+        String stage = "reading it";
+        try {
+            String shaBefore = sha256(real);
+            int id3Before = GenreTags.id3Version(real);
+            AudioDigest expectedAudio = audio != null ? audio : AudioDigest.of(real, sampleRate);
+            stage = "making a temporary copy";
+            Files.copy(real, tmp, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+            stage = "writing the tags";
+            GenreTags.writeGenres(tmp, after, id3 != null ? id3 : id3Version, separator);
             forceToDisk(tmp);
+            stage = "verifying the copy";
             List<String> readBack = GenreTags.readGenres(tmp);
             if (!String.join(separator, readBack).equals(String.join(separator, after))) {
-                throw new IOException(name + ": genres read back as " + readBack + " instead of " + after + "; left as it is");
+                throw new Refused(name + ": genres read back as " + readBack + " instead of " + after + "; left as it is");
             }
-            if (!AudioDigest.of(tmp, sampleRate).equals(expected)) {
-                throw new IOException(name + ": the tag write changed the decoded audio; left as it is");
+            if (!AudioDigest.of(tmp, sampleRate).equals(expectedAudio)) {
+                throw new Refused(name + ": the tag write changed the decoded audio; left as it is");
             }
-            BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
-            if (now.size() != original.size() || !now.lastModifiedTime().equals(original.lastModifiedTime())) {
-                throw new IOException(name + ": changed by something else during the run; left as it is");
+            int id3After = GenreTags.id3Version(tmp);
+            if (!Snapshot.of(real).equals(original)) {
+                throw new Refused(name + ": changed by something else during the run; left as it is");
             }
-            Files.setLastModifiedTime(tmp, keepMtime ? original.lastModifiedTime() : FileTime.fromMillis(System.currentTimeMillis()));
-            journal.change(new Journal.Change(file.toAbsolutePath(), before, after, shaBefore, sha256(tmp)));
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            stage = "journalling the change";
+            Files.setLastModifiedTime(tmp, mtime != null ? mtime
+                    : keepMtime ? original.mtime() : FileTime.fromMillis(System.currentTimeMillis()));
+            Journal.Change change = new Journal.Change(real, before, after, shaBefore, sha256(tmp), id3Before, id3After,
+                    original.mtime());
+            journal.change(change);
+            stage = "replacing the original";
+            Files.move(tmp, real, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             forceToDisk(dir);
-        } catch (AccessDeniedException e) {
-            throw new IOException(name + ": permission denied (" + e.getFile() + "); left as it is", e);
-        } catch (FileSystemException e) {
-            String reason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
-            throw new IOException(name + ": " + reason.toLowerCase(Locale.ROOT) + "; left as it is", e);
+            return change;
+        } catch (Refused e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new Refused(name + ": " + stage + " failed: " + reason(e, tmp, real) + "; left as it is", e);
         } finally {
-            Files.deleteIfExists(tmp);
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException e) {
+                // reported by the next scan, which removes it
+            }
         }
+    }
+
+    /**
+     * Read-only as a user means it: no write permission for us, or (honoured even for root, who
+     * has write permission everywhere) no write bit at all.
+     */
+    static boolean isReadOnly(Path p) {
+        if (!Files.isWritable(p)) {
+            return true;
+        }
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+            return !perms.contains(PosixFilePermission.OWNER_WRITE) && !perms.contains(PosixFilePermission.GROUP_WRITE)
+                    && !perms.contains(PosixFilePermission.OTHERS_WRITE);
+        } catch (UnsupportedOperationException | IOException e) {
+            return false;
+        }
+    }
+
+    private static Object attribute(Path p, String attr) {
+        try {
+            return Files.getAttribute(p, attr);
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            return null;
+        }
+    }
+
+    /** One line saying why, in the user's terms: our copy is "the temporary copy", not its path. */
+    private static String reason(Throwable e, Path tmp, Path real) {
+        String r;
+        if (e instanceof AccessDeniedException) {
+            r = "permission denied";
+        } else if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            r = fse.getReason().toLowerCase(Locale.ROOT);
+        } else {
+            String m = e.getMessage();
+            r = m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+            // A tag error names the copy it worked on; say which file it was about instead.
+            r = r.replace(tmp.toString() + ": ", "").replace(tmp.toString(), "the temporary copy");
+            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                String cm = c instanceof FileSystemException f && f.getReason() != null ? f.getReason() : c.getMessage();
+                if (cm != null && cm.contains("No space left on device") && !r.contains("No space left on device")) {
+                    r += " (no space left on device)";
+                    break;
+                }
+            }
+        }
+        if (r.contains("operation not permitted")) {
+            r += " (is the file or its folder immutable?)";
+        }
+        return r.replace(real.toString(), real.getFileName().toString()).replaceAll("\\s+", " ").trim();
     }
 
     /**
@@ -104,19 +257,52 @@ public final class SafeTagWriter {
      */
     static Path tempFor(Path file) {
         String n = file.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        String stem = dot > 0 ? n.substring(0, dot) : n;
-        String ext = dot > 0 ? n.substring(dot + 1) : "";
-        return file.resolveSibling("." + stem + TEMP_MARK + ext);
+        String t = TEMP_PREFIX + n;
+        if (t.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            int dot = n.lastIndexOf('.');
+            String ext = dot > 0 ? n.substring(dot) : "";
+            t = TEMP_PREFIX + HexFormat.of().toHexDigits(n.hashCode()) + ext;
+        }
+        return file.resolveSibling(t);
     }
 
     /**
      * @param file a file name
-     * @return whether it is one of our temporary copies, left by an interrupted run
+     * @return whether it is a temporary file of ours (or of the tag libraries working on our copy),
+     *     which only an interrupted run leaves behind
      */
     static boolean isTemp(Path file) {
-        String n = file.getFileName().toString();
-        return n.startsWith(".") && n.contains(TEMP_MARK);
+        Path n = file.getFileName();
+        if (n == null) {
+            return false;
+        }
+        String s = n.toString();
+        for (Pattern p : TEMP_NAMES) {
+            if (p.matcher(s).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Removes the temporary files an interrupted run left in one folder (not below it).
+     *
+     * @param dir a folder
+     * @return the files removed
+     */
+    static List<Path> cleanTemps(Path dir) {
+        List<Path> removed = new java.util.ArrayList<>();
+        try (var s = Files.newDirectoryStream(dir, p -> isTemp(p) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))) {
+            for (Path p : s) {
+                if (Files.deleteIfExists(p)) {
+                    removed.add(p);
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable folder holds nothing we could have written
+        }
+        return removed;
     }
 
     /**
@@ -143,6 +329,19 @@ public final class SafeTagWriter {
             ch.force(true);
         } catch (IOException e) {
             // Some file systems refuse to sync a folder; the rename is still atomic.
+        }
+    }
+
+    /** A refusal whose message is already complete. */
+    static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
+        }
+
+        Refused(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }

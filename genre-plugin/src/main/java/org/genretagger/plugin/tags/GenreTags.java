@@ -60,7 +60,9 @@ import org.jaudiotagger.tag.wav.WavTag;
  *   <li>WMA: {@code WM/Genre}, one attribute per genre; an old {@code WM/GenreID} is removed.</li>
  * </ul>
  * So several genres are native in ID3v2.4, Vorbis comments and WMA, and joined with the
- * separator in ID3v2.3, MP4 and WAV INFO. Writing no genres to a file without tags changes nothing.
+ * separator in ID3v2.3, MP4 and WAV INFO. Writing no genres to a file without tags changes nothing;
+ * removing the genre from an MP3's ID3v2 tag that holds nothing else removes the tag (a WAV or
+ * AIFF ID3 chunk stays, empty).
  *
  * <p>The format is chosen by the file name's extension, which must come last: a temporary copy
  * named {@code song.gtmp.mp3} works. Writes happen in place (the file keeps its identity); for
@@ -194,6 +196,39 @@ public final class GenreTags {
     }
 
     /**
+     * Which ID3v2 version holds the file's genre, so that a caller can later write the same
+     * version back (undo restores the version a retag converted from).
+     *
+     * @param file a supported audio file
+     * @return 2, 3 or 4 for an ID3v2.2, v2.3 or v2.4 tag of an MP3, WAV or AIFF file; 0 when the
+     *     file has no ID3v2 tag or its format does not use ID3
+     * @throws TagAccessException if the file cannot be read or its format is not supported
+     */
+    public static int id3Version(Path file) throws TagAccessException {
+        Kind kind = requireKind(file);
+        if (kind != Kind.MP3 && kind != Kind.WAV && kind != Kind.AIFF) {
+            return 0;
+        }
+        try {
+            AudioFile af = read(file);
+            AbstractID3v2Tag tag = null;
+            if (af instanceof MP3File mp3) {
+                tag = mp3.getID3v2Tag();
+            } else if (af.getTag() instanceof WavTag wav && wav.isExistingId3Tag()) {
+                tag = wav.getID3Tag();
+            } else if (af.getTag() instanceof AiffTag aiff && aiff.isExistingId3Tag()) {
+                tag = aiff.getID3Tag();
+            }
+            if (tag == null) {
+                return 0;
+            }
+            return tag instanceof ID3v24Tag ? 4 : tag instanceof ID3v23Tag ? 3 : 2;
+        } catch (Exception e) {
+            throw new TagAccessException(file, "cannot read tags", e);
+        }
+    }
+
+    /**
      * Replaces the file's genres, in place. The caller is expected to work on a copy and to verify.
      *
      * @param file a supported audio file
@@ -231,7 +266,9 @@ public final class GenreTags {
                         return;
                     }
                     if (old != null || !values.isEmpty()) {
-                        mp3.setID3v2Tag(id3With(old, id3Version, values, joined));
+                        AbstractID3v2Tag tag = id3With(old, id3Version, values, joined);
+                        // A tag left holding nothing is removed, so undoing a run that created it leaves no trace.
+                        mp3.setID3v2Tag(values.isEmpty() && tag.getFieldCount() == 0 ? null : tag);
                     }
                     if (mp3.hasID3v1Tag()) {
                         setId3v1Genre(mp3.getID3v1Tag(), values);
