@@ -83,8 +83,42 @@ final class ConfigDefaults implements IDefaultValueProvider {
         return out;
     }
 
+    /**
+     * A flag's value: the command line's ({@code --x} or {@code --no-x}), else the config file's
+     * ({@code x=true|false}), else off. (Picocli would turn a negatable flag whose default is true
+     * off with {@code --x}, so flags take no default from the config and are resolved here.)
+     *
+     * @param spec the command, whose default provider may be a config
+     * @param key the long option name without dashes
+     * @param given the command line's value, or null if not given
+     * @return the value
+     */
+    static boolean flag(CommandSpec spec, String key, Boolean given) {
+        if (given != null) {
+            return given;
+        }
+        if (spec.defaultValueProvider() instanceof ConfigDefaults config) {
+            String v = config.properties.getProperty(key);
+            if (v != null) {
+                switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+                    case "true", "yes", "on", "1" -> {
+                        return true;
+                    }
+                    case "false", "no", "off", "0", "" -> {
+                        return false;
+                    }
+                    default -> throw new IllegalArgumentException(key + " in the config file must be true or false, not '" + v + "'");
+                }
+            }
+        }
+        return false;
+    }
+
     @Override
     public String defaultValue(ArgSpec arg) {
+        if (arg instanceof OptionSpec option && option.negatable()) {
+            return arg.defaultValue(); // resolved by flag()
+        }
         if (arg instanceof OptionSpec option) {
             String key = option.longestName().replaceFirst("^-+", "");
             String value = properties.getProperty(key);

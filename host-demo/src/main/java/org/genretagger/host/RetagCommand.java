@@ -31,8 +31,8 @@ final class RetagCommand extends HostCli.HostCommand {
     @Parameters(paramLabel = "DIR", description = "the folder to retag, recursively")
     Path root;
 
-    @Option(names = "--dry-run", description = "show what would be written; write nothing")
-    boolean dryRun;
+    @Option(names = "--dry-run", negatable = true, description = "show what would be written; write nothing")
+    Boolean dryRunOption;
 
     @Option(names = "--report", paramLabel = "FILE.json|FILE.csv", description = "write one row per track: path, outcome, genre before/after, top-3, message")
     Path report;
@@ -63,7 +63,7 @@ final class RetagCommand extends HostCli.HostCommand {
     List<String> excludes = List.of();
 
     @Option(names = "--follow-symlinks", negatable = true, description = "follow symbolic links inside DIR (never out of it, never in a loop); off by default")
-    boolean followSymlinks;
+    Boolean followSymlinksOption;
 
     @Option(names = "--journal", paramLabel = "FILE", description = "where to journal changes (default: a new file in ~/.local/share/genre-tagger/journals)")
     Path journal;
@@ -72,7 +72,7 @@ final class RetagCommand extends HostCli.HostCommand {
     Path resume;
 
     @Option(names = "--keep-mtime", negatable = true, description = "keep each file's modification time")
-    boolean keepMtime;
+    Boolean keepMtimeOption;
 
     @Option(names = "--genre-name", split = ",", paramLabel = "LABEL=NAME",
             description = {"written name for a model label, e.g. hiphop='Hip Hop' (defaults: Blues, Classical, Country, Disco, "
@@ -89,6 +89,10 @@ final class RetagCommand extends HostCli.HostCommand {
 
     @Override
     public Integer call() throws IOException {
+        // Flags: the command line (--x or --no-x), else the config file, else off.
+        boolean dryRun = ConfigDefaults.flag(spec, "dry-run", dryRunOption);
+        boolean followSymlinks = ConfigDefaults.flag(spec, "follow-symlinks", followSymlinksOption);
+        boolean keepMtime = ConfigDefaults.flag(spec, "keep-mtime", keepMtimeOption);
         RetagRequest request = RetagRequest.builder(root)
                 .dryRun(dryRun)
                 .policy(parsePolicy(policy))

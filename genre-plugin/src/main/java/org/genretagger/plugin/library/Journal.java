@@ -100,7 +100,12 @@ public final class Journal implements AutoCloseable {
         o.addProperty("kind", kind);
         o.addProperty("root", root.toString());
         o.addProperty("time", Instant.now().toString());
-        j.append(o);
+        try {
+            j.append(o);
+        } catch (IOException e) {
+            ch.close();
+            throw new IOException(path + ": " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
+        }
         return j;
     }
 

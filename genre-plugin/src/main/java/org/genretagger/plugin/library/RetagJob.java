@@ -318,8 +318,7 @@ public final class RetagJob {
                 snapshot = SafeTagWriter.Snapshot.of(track);
                 before = GenreTags.readGenres(track);
             } catch (IOException e) {
-                return TrackResult.of(track, Outcome.FAILED, oneLine(e.getMessage() != null ? e.getMessage()
-                        : track.getFileName() + ": cannot be read (" + e.getClass().getSimpleName() + ")"));
+                return TrackResult.of(track, Outcome.FAILED, tagReadFailure(track, e));
             } finally {
                 times.add(StageTimes.Stage.TAGS, System.nanoTime() - t0);
             }
@@ -380,6 +379,26 @@ public final class RetagJob {
         List<GenreScore> out = new ArrayList<>(byName.values());
         out.sort((a, b) -> Double.compare(b.probability(), a.probability()));
         return out;
+    }
+
+    /**
+     * One line for a file whose tags cannot be read: its name, then the tag library's reason
+     * without the full paths and Java class names it likes to repeat.
+     */
+    static String tagReadFailure(Path track, IOException e) {
+        String name = String.valueOf(track.getFileName());
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String full = track.toString();
+        String abs = track.toAbsolutePath().toString();
+        m = m.replace("\"" + abs + "\" :", "").replace("\"" + full + "\" :", "")
+                .replace(abs + ": ", "").replace(full + ": ", "").replace(abs, name).replace(full, name)
+                .replaceAll("(?:java|org)\\.[a-z.]+\\.([A-Z]\\w*(?:Exception|Error)): ?", "$1: ");
+        m = oneLine(m);
+        if (m.startsWith("cannot read tags: ")) {
+            return name + ": cannot read its tags (" + m.substring("cannot read tags: ".length())
+                    + "); the file may be damaged or not what its extension says";
+        }
+        return name + ": " + m;
     }
 
     private static String oneLine(String s) {

@@ -168,7 +168,8 @@ public final class SafeTagWriter {
             stage = "verifying the copy";
             List<String> readBack = GenreTags.readGenres(tmp);
             if (!String.join(separator, readBack).equals(String.join(separator, after))) {
-                throw new Refused(name + ": genres read back as " + readBack + " instead of " + after + "; left as it is");
+                throw new Refused(name + ": the genres written did not read back (" + readBack + " instead of " + after
+                        + "); the file may be damaged; left as it is");
             }
             if (!AudioDigest.of(tmp, sampleRate).equals(expectedAudio)) {
                 throw new Refused(name + ": the tag write changed the decoded audio; left as it is");
