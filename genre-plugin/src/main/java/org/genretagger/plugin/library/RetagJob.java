@@ -55,7 +55,14 @@ public final class RetagJob {
     private static final int FINISHED = 3;
     private static final int ABANDONED = 4;
 
-    private final TrackAnalyzer analyzer;
+    /** How a track is classified: the analyzer's {@code analyzeTrack}; a stand-in in tests. */
+    @FunctionalInterface
+    interface Classify {
+        TrackAnalyzer.Analyzed analyze(Path file, org.genretagger.api.Analysis analysis, StageTimes times, long deadlineNanos)
+                throws org.genretagger.api.ClassificationException;
+    }
+
+    private final Classify analyzer;
     private final RetagRequest request;
     private final RetagListener listener;
     private final ModelConfig config;
@@ -70,13 +77,27 @@ public final class RetagJob {
      * @param listener told of progress
      */
     public RetagJob(TrackAnalyzer analyzer, RetagRequest request, RetagListener listener) {
+        this(analyzer::analyzeTrack, analyzer.model().config(), request, listener,
+                Long.getLong("genretagger.trackTimeoutSeconds", 600), Long.getLong("genretagger.trackWatchdogSeconds", -1));
+    }
+
+    /**
+     * @param analyzer classifies a track
+     * @param config the model's config
+     * @param request what to do
+     * @param listener told of progress
+     * @param trackTimeoutSeconds the decode limit per track
+     * @param watchdogSeconds the watchdog's limit per track; negative for the decode limit plus 60 s
+     */
+    RetagJob(Classify analyzer, ModelConfig config, RetagRequest request, RetagListener listener, long trackTimeoutSeconds,
+            long watchdogSeconds) {
         this.analyzer = analyzer;
         this.request = request;
         this.listener = listener != null ? listener : RetagListener.NONE;
-        this.config = analyzer.model().config();
+        this.config = config;
         this.minConfidence = request.minConfidence() != null ? request.minConfidence() : config.defaultMinConfidence;
-        this.trackTimeoutSeconds = Math.max(1, Long.getLong("genretagger.trackTimeoutSeconds", 600));
-        this.watchdogSeconds = Math.max(1, Long.getLong("genretagger.trackWatchdogSeconds", trackTimeoutSeconds + 60));
+        this.trackTimeoutSeconds = Math.max(1, trackTimeoutSeconds);
+        this.watchdogSeconds = watchdogSeconds < 0 ? this.trackTimeoutSeconds + 60 : Math.max(1, watchdogSeconds);
     }
 
     /** One track's progress, shared by its worker and the watchdog. */
@@ -329,7 +350,7 @@ public final class RetagJob {
         }
         TrackAnalyzer.Analyzed analyzed;
         try {
-            analyzed = analyzer.analyzeTrack(track, request.analysis(), times,
+            analyzed = analyzer.analyze(track, request.analysis(), times,
                     System.nanoTime() + TimeUnit.SECONDS.toNanos(trackTimeoutSeconds));
         } catch (org.genretagger.api.ClassificationException e) {
             return new TrackResult(track, Outcome.FAILED, before, before, List.of(), oneLine(e.getMessage()));
