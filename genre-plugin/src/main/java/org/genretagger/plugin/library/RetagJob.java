@@ -320,10 +320,9 @@ public final class RetagJob {
         Path track = task.track;
         try {
             return process(task, writer, journal);
-        } catch (RuntimeException | Error e) {
-            if (e instanceof VirtualMachineError vme && !(e instanceof OutOfMemoryError)) {
-                throw vme;
-            }
+        } catch (Throwable e) {
+            // Whatever a parser does (a StackOverflowError on a crafted file included), the track
+            // gets its result; a worker that died without one would leave the run to the watchdog.
             return TrackResult.of(track, Outcome.FAILED, track.getFileName() + ": unexpected error (" + oneLine(e.toString()) + ")");
         }
     }
