@@ -19,7 +19,7 @@ final class ModelReport {
     /** Everything the report says, gathered by the train command. */
     record Inputs(ModelConfig config, Dataset dataset, Dataset.Split split, List<EpochLog> history,
             Evaluation.Result validation, double eceBefore, double eceAfter, List<String> sampleCurve, String args,
-            double minutes, Training.Options options, String augmentation, List<ConfidenceThreshold.Row> thresholds) {}
+            double minutes, Training.Options options, String augmentation, String commit, List<ConfidenceThreshold.Row> thresholds) {}
 
     private ModelReport() {}
 
@@ -32,7 +32,7 @@ final class ModelReport {
         md.append("```\njava -jar trainer/target/trainer.jar train ").append(in.args()).append("\n```\n\n");
         md.append(String.format("- took %.1f minutes on %d cores (features, %d epochs, calibration, evaluation)%n",
                 in.minutes(), Runtime.getRuntime().availableProcessors(), in.history().size()));
-        md.append("- source commit: `").append(gitCommit()).append("`\n");
+        md.append("- source commit when training started: `").append(in.commit()).append("`\n");
         md.append(String.format("- options: batch %d, Adam lr %.2g (halved after 3 epochs without a lower validation loss), "
                         + "early stopping after %d epochs without a better validation track accuracy, "
                         + "%d augmented variants per training clip, class balance exponent %.2f, seed %d%n",
@@ -42,12 +42,23 @@ final class ModelReport {
                 .append("; each training window starts at a random frame and gets up to two time and two mel-band masks\n\n");
 
         md.append("## Data\n\n");
-        md.append("A partial, unbalanced GTZAN: ").append(in.dataset().clips().size())
-                .append(" of GTZAN's 1000 30-second clips, re-encoded as Ogg Vorbis. Splits are by track ")
+        int clips = in.dataset().clips().size();
+        java.util.Set<String> formats = new java.util.TreeSet<>();
+        in.dataset().clips().forEach(c -> {
+            String n = c.file().getFileName().toString();
+            formats.add(n.substring(n.lastIndexOf('.') + 1));
+        });
+        md.append(clips < 1000 ? "A partial GTZAN: " + clips + " of its 1000 30-second clips" : clips + " clips")
+                .append(" (files: ").append(String.join(", ", formats)).append("). Splits are by track ")
                 .append("(no window of a track is in two splits). Validation figures come from ")
-                .append(in.split().valid().size())
-                .append(" clips, few of them from the six short genres: one clip there moves a genre's recall by 50 points, ")
-                .append("so read per-genre figures for those genres as anecdotes.\n\n");
+                .append(in.split().valid().size()).append(" clips");
+        long small = in.split().valid().stream().map(Clip::label).distinct()
+                .filter(g -> in.split().valid().stream().filter(c -> c.label().equals(g)).count() <= 3).count();
+        if (small > 0) {
+            md.append("; ").append(small).append(" genres have three validation clips or fewer, where one clip moves the ")
+                    .append("genre's recall by a third or more, so read their per-genre figures as anecdotes");
+        }
+        md.append(".\n\n");
         md.append("| genre | train | valid |\n| --- | --- | --- |\n");
         Map<String, int[]> counts = new TreeMap<>();
         for (Clip clip : in.split().train()) {
@@ -103,11 +114,17 @@ final class ModelReport {
         Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
     }
 
-    private static String gitCommit() {
+    /** @return HEAD of the working tree, with "+changes" if it has uncommitted changes */
+    static String gitCommit() {
         try {
             Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
             String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return p.waitFor() == 0 ? s : "unknown";
+            if (p.waitFor() != 0) {
+                return "unknown";
+            }
+            Process d = new ProcessBuilder("git", "status", "--porcelain", "--untracked-files=no").redirectErrorStream(true).start();
+            boolean dirty = !new String(d.getInputStream().readAllBytes(), StandardCharsets.UTF_8).isBlank();
+            return d.waitFor() == 0 && dirty ? s + " +uncommitted changes" : s;
         } catch (IOException e) {
             return "unknown";
         } catch (InterruptedException e) {

@@ -101,6 +101,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
+        String commit = ModelReport.gitCommit();
         Dataset dataset = Dataset.scan(data);
         Dataset.Split s = split(dataset);
         ModelConfig config = new ModelConfig();
@@ -165,12 +166,19 @@ final class TrainCommand implements Callable<Integer> {
                 Charts.trainingCurvesPng(history, out.resolve("training-curves.png"));
                 double minutes = (System.nanoTime() - started) / 60e9;
                 ModelReport.write(out.resolve("REPORT.md"), new ModelReport.Inputs(c, dataset, s, history, r, eceBefore, eceAfter,
-                        curve, String.join(" ", spec.commandLine().getParseResult().originalArgs()), minutes, options,
-                        augmenter.toString(), ConfidenceThreshold.table(topProbs(after), topCorrect(after, v.truth()))));
+                        curve, String.join(" ", args()), minutes, options,
+                        augmenter.toString(), commit, ConfidenceThreshold.table(topProbs(after), topCorrect(after, v.truth()))));
                 System.out.printf("model written to %s in %.1f minutes%n", out, minutes);
             }
         }
         return 0;
+    }
+
+    /** The arguments after {@code train}, as typed. */
+    private List<String> args() {
+        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        int at = all.indexOf("train");
+        return at >= 0 ? all.subList(at + 1, all.size()) : all;
     }
 
     private Dataset.Split split(Dataset dataset) throws IOException {
