@@ -44,8 +44,8 @@ final class ModelReport {
         md.append("## Data\n\n");
         int clips = in.dataset().clips().size();
         java.util.Set<String> formats = new java.util.TreeSet<>();
-        in.dataset().clips().forEach(c -> {
-            String n = c.file().getFileName().toString();
+        in.dataset().clips().forEach(clip -> {
+            String n = clip.file().getFileName().toString();
             formats.add(n.substring(n.lastIndexOf('.') + 1));
         });
         md.append(clips < 1000 ? "A partial GTZAN: " + clips + " of its 1000 30-second clips" : clips + " clips")
@@ -53,7 +53,7 @@ final class ModelReport {
                 .append("(no window of a track is in two splits). Validation figures come from ")
                 .append(in.split().valid().size()).append(" clips");
         long small = in.split().valid().stream().map(Clip::label).distinct()
-                .filter(g -> in.split().valid().stream().filter(c -> c.label().equals(g)).count() <= 3).count();
+                .filter(g -> in.split().valid().stream().filter(clip -> clip.label().equals(g)).count() <= 3).count();
         if (small > 0) {
             md.append("; ").append(small).append(" genres have three validation clips or fewer, where one clip moves the ")
                     .append("genre's recall by a third or more, so read their per-genre figures as anecdotes");
