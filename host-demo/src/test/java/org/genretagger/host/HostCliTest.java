@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,28 +16,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** host-demo's commands as a user runs them, in-process, loading the built plugin zip. */
 class HostCliTest {
 
-    private record Run(int exit, String out) {}
 
-    private static Run run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            List<String> all = new ArrayList<>(List.of(args));
-            all.add("--plugins-dir");
-            all.add(TestLibrary.pluginsDir().toString());
-            int exit = HostCli.execute(all.toArray(String[]::new));
-            return new Run(exit, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
+    private static TestLibrary.CliRun run(String... args) {
+        return TestLibrary.runCli(args);
     }
 
     @Test
     void cliCommandsClassifyListRetagAndRejectBadUsage(@TempDir Path dir) throws Exception {
         Path flac = TestLibrary.fixtures().resolve("tone.flac");
         Path folder = Files.createDirectories(dir.resolve("x.mp3"));
-        Run json = run("classify", "--json", flac.toString(), folder.toString());
+        TestLibrary.CliRun json = run("classify", "--json", flac.toString(), folder.toString());
         String[] lines = json.out().strip().split("\n");
         assertEquals(2, lines.length, json.out());
         JsonObject ok = JsonParser.parseString(lines[0]).getAsJsonObject();
@@ -62,7 +47,7 @@ class HostCliTest {
         assertTrue(err.get("error").getAsString().contains("x.mp3"), err.toString());
         assertEquals(HostCli.SOME_FAILED, json.exit());
 
-        Run plugins = run("plugins");
+        TestLibrary.CliRun plugins = run("plugins");
         assertEquals(HostCli.OK, plugins.exit());
         assertTrue(plugins.out().contains("genre-plugin 0.1.0"), plugins.out());
         assertTrue(plugins.out().contains("GenreClassifierExtension") && plugins.out().contains("LibraryTaggerExtension"), plugins.out());
@@ -74,7 +59,7 @@ class HostCliTest {
             before.add(Files.readAllBytes(f));
         }
         Path csv = dir.resolve("report.csv");
-        Run dry = run("retag", lib.toString(), "--dry-run", "--min-confidence", "0", "--report", csv.toString());
+        TestLibrary.CliRun dry = run("retag", lib.toString(), "--dry-run", "--min-confidence", "0", "--report", csv.toString());
         assertEquals(HostCli.OK, dry.exit(), dry.out());
         for (int i = 0; i < files.size(); i++) {
             assertTrue(java.util.Arrays.equals(before.get(i), Files.readAllBytes(files.get(i))), "dry run wrote " + files.get(i));

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -30,26 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 class RetagOptionsTest {
     private static final FileTime OLD = FileTime.from(Instant.parse("2001-09-09T01:46:40Z"));
 
-    private record Run(int exit, String out) {
-        String lastLine() {
-            String[] lines = out.strip().split("\n");
-            return lines[lines.length - 1];
-        }
-    }
 
-    private static Run run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            List<String> all = new ArrayList<>(List.of(args));
-            all.add("--plugins-dir");
-            all.add(TestLibrary.pluginsDir().toString());
-            int exit = HostCli.execute(all.toArray(String[]::new));
-            return new Run(exit, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
+    private static TestLibrary.CliRun run(String... args) {
+        return TestLibrary.runCli(args);
     }
 
     private static Path library(Path dir, String name) throws Exception {
@@ -74,7 +54,7 @@ class RetagOptionsTest {
 
     @Test
     void configFileGivesDefaultsAndTheCommandLineWins(@TempDir Path dir) throws Exception {
-        Run classify = run("classify", "--json", TestLibrary.fixtures().resolve("tone.flac").toString());
+        TestLibrary.CliRun classify = run("classify", "--json", TestLibrary.fixtures().resolve("tone.flac").toString());
         List<String> labels = new ArrayList<>();
         JsonParser.parseString(classify.out().strip()).getAsJsonObject().getAsJsonArray("genres")
                 .forEach(g -> labels.add(g.getAsJsonObject().get("label").getAsString()));
@@ -88,7 +68,7 @@ class RetagOptionsTest {
         // The config alone.
         Path lib = library(dir, "a");
         Files.createSymbolicLink(lib.resolve("link.flac"), lib.resolve("tone.flac"));
-        Run a = run("retag", lib.toString(), "--config", cfg.toString(), "--journal", dir.resolve("a.jsonl").toString(),
+        TestLibrary.CliRun a = run("retag", lib.toString(), "--config", cfg.toString(), "--journal", dir.resolve("a.jsonl").toString(),
                 "--report", dir.resolve("a.json").toString());
         assertEquals(HostCli.OK, a.exit(), a.out());
         JsonObject ra = report(dir.resolve("a.json"));
@@ -109,7 +89,7 @@ class RetagOptionsTest {
         // The command line wins: another exclude list, no mtime kept, links not followed, one label renamed.
         Path lib2 = library(dir, "b");
         Files.createSymbolicLink(lib2.resolve("link.flac"), lib2.resolve("tone.flac"));
-        Run b = run("retag", lib2.toString(), "--config", cfg.toString(), "--journal", dir.resolve("b.jsonl").toString(),
+        TestLibrary.CliRun b = run("retag", lib2.toString(), "--config", cfg.toString(), "--journal", dir.resolve("b.jsonl").toString(),
                 "--report", dir.resolve("b.json").toString(), "--exclude", "*.flac", "--no-keep-mtime", "--no-follow-symlinks",
                 "--genre-name", labels.get(0) + "=Cli");
         assertEquals(HostCli.OK, b.exit(), b.out());
@@ -129,7 +109,7 @@ class RetagOptionsTest {
         }
 
         // The policy from the command line: lib a is tagged now, and fill-empty leaves it alone.
-        Run c = run("retag", lib.toString(), "--config", cfg.toString(), "--journal", dir.resolve("c.jsonl").toString(),
+        TestLibrary.CliRun c = run("retag", lib.toString(), "--config", cfg.toString(), "--journal", dir.resolve("c.jsonl").toString(),
                 "--policy", "fill-empty", "--report", dir.resolve("c.json").toString());
         assertEquals(HostCli.OK, c.exit(), c.out());
         for (JsonElement e : report(dir.resolve("c.json")).getAsJsonArray("tracks")) {
@@ -140,7 +120,7 @@ class RetagOptionsTest {
         }
 
         // Undo through the CLI, its journal where asked, and the last line says how to undo that.
-        Run undo = run("undo", dir.resolve("a.jsonl").toString(), "--journal", dir.resolve("undo.jsonl").toString());
+        TestLibrary.CliRun undo = run("undo", dir.resolve("a.jsonl").toString(), "--journal", dir.resolve("undo.jsonl").toString());
         assertEquals(HostCli.OK, undo.exit(), undo.out());
         assertTrue(undo.out().contains("restored") && undo.lastLine().startsWith("journal: " + dir.resolve("undo.jsonl")), undo.out());
         assertEquals(List.of(), TestLibrary.readGenres(lib.resolve("tone.flac")));
@@ -154,7 +134,7 @@ class RetagOptionsTest {
         Files.write(lib.resolve(".gtmp.tone.mp3"), new byte[10]);
         Files.write(lib.resolve("_gtmp_tone_mp3123456.tmp"), new byte[10]);
         Path empty = Files.writeString(dir.resolve("empty.properties"), "");
-        Run r = run("retag", lib.toString(), "--config", empty.toString(), "--journal", dir.resolve("j.jsonl").toString());
+        TestLibrary.CliRun r = run("retag", lib.toString(), "--config", empty.toString(), "--journal", dir.resolve("j.jsonl").toString());
         assertEquals(HostCli.OK, r.exit(), r.out());
         String header = r.out().lines().filter(l -> l.startsWith("retag " + lib)).findFirst().orElse("");
         assertTrue(header.matches("retag .*: policy fill-empty, min confidence \\d\\.\\d\\d( \\(.+\\))?"), header);
@@ -164,7 +144,7 @@ class RetagOptionsTest {
         assertTrue(r.out().contains("note: removed 2 leftover temporary files of an interrupted run"), r.out());
         assertTrue(r.lastLine().startsWith("journal: " + dir.resolve("j.jsonl") + " (undo with: "), r.lastLine());
 
-        Run given = run("retag", lib.toString(), "--config", empty.toString(), "--journal", dir.resolve("k.jsonl").toString(),
+        TestLibrary.CliRun given = run("retag", lib.toString(), "--config", empty.toString(), "--journal", dir.resolve("k.jsonl").toString(),
                 "--min-confidence", "0.5", "--dry-run");
         assertTrue(given.out().contains("min confidence 0.50 (given; the model's own threshold is "), given.out());
         assertTrue(given.lastLine().startsWith("dry run: nothing written"), given.lastLine());

@@ -157,6 +157,30 @@ final class TestLibrary {
         }
     }
 
+    /** What a host-demo command printed and returned. */
+    record CliRun(int exit, String out) {
+        String lastLine() {
+            String[] lines = out.strip().split("\n");
+            return lines[lines.length - 1];
+        }
+    }
+
+    /** Runs a host-demo command in this JVM against the built plugin, capturing standard output. */
+    static CliRun runCli(String... args) {
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            List<String> all = new ArrayList<>(List.of(args));
+            all.add("--plugins-dir");
+            all.add(pluginsDir().toString());
+            int exit = HostCli.execute(all.toArray(String[]::new));
+            return new CliRun(exit, buf.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+    }
+
     static List<Path> listFiles(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).sorted().toList();
