@@ -58,7 +58,8 @@ final class BenchCommand extends HostCli.HostCommand {
     @Option(names = "--minutes", defaultValue = "4", paramLabel = "M", description = "track length (default ${DEFAULT-VALUE})")
     double minutes;
 
-    @Option(names = "--analysis", paramLabel = "full|sample:N", description = "windows classified per track (default: the model's)")
+    @Option(names = "--analysis", paramLabel = "full|sample:N[,...]",
+            description = "windows classified per track (default: the model's); several, comma-separated, run one after the other")
     String analysis;
 
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "worker threads (default: one per core)")
@@ -120,7 +121,14 @@ final class BenchCommand extends HostCli.HostCommand {
         if (child != null) {
             return runChild();
         }
-        Analysis a = analysis != null ? Analysis.parse(analysis) : null;
+        List<Analysis> runs = new ArrayList<>();
+        if (analysis == null) {
+            runs.add(null);
+        } else {
+            for (String x : analysis.split(",")) {
+                runs.add(Analysis.parse(x));
+            }
+        }
         Path cacheDir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "genre-tagger", "bench");
         if (memory) {
             return runMemory(cacheDir);
@@ -128,13 +136,13 @@ final class BenchCommand extends HostCli.HostCommand {
         long commandStart = System.nanoTime();
         List<CorpusSet> sets = new ArrayList<>();
         if (corpus != null) {
-            sets.add(new CorpusSet("given corpus", corpus, minutesOf(corpus, minutes)));
+            sets.add(new CorpusSet("given corpus", corpus, minutesOf(corpus, minutes), Integer.MAX_VALUE));
         } else {
             sets.add(new CorpusSet(String.format(Locale.ROOT, "%d x %s min MP3 44.1 kHz stereo", tracks, fmt(minutes)),
-                    ensureCorpus(cacheDir, "mp3", tracks, minutes, "mp3"), minutes));
+                    ensureCorpus(cacheDir, "mp3", tracks, minutes, "mp3"), minutes, tracks));
             if (mix > 0) {
                 sets.add(new CorpusSet(String.format(Locale.ROOT, "%d x %s min FLAC/M4A(AAC)/M4A(ALAC)", mix, fmt(minutes)),
-                        ensureCorpus(cacheDir, "mix", mix, minutes, "flac,m4a,alac"), minutes));
+                        ensureCorpus(cacheDir, "mix", mix, minutes, "flac,m4a,alac"), minutes, mix));
             }
         }
         int cores = Runtime.getRuntime().availableProcessors();
@@ -162,16 +170,20 @@ final class BenchCommand extends HostCli.HostCommand {
                 out.printf(Locale.ROOT, "start-up (this JVM): plugin loaded and model ready in %.2f s; model %s %s, "
                         + "MXNet OpenMP threads %s%n", (t1 - t0) / 1e9, info.name(), info.version(),
                         System.getProperty("genretagger.mxnet.ompThreads", "?"));
-                out.printf(Locale.ROOT, "analysis: %s, workers: %s, %s%n", a != null ? a : "model default",
-                        threads > 0 ? threads : cores + " (one per core)", dryRun ? "dry run (no tag writes)"
-                                : "tags written (policy replace, min confidence 0, journal in the work folder)");
+                out.printf(Locale.ROOT, "workers: %s, %s%n", threads > 0 ? threads : cores + " (one per core)",
+                        dryRun ? "dry run (no tag writes)" : "tags written (policy replace, min confidence 0, journal in the work folder)");
                 out.flush();
-                for (CorpusSet s : sets) {
-                    Path copy = workDir.resolve("run-" + sets.indexOf(s));
-                    copyTree(s.dir, copy);
-                    RetagReport r = retag(host, copy, a, workDir.resolve("journal-" + sets.indexOf(s) + ".jsonl"), null);
-                    printRun(s, r);
-                    deleteTree(copy);
+                int run = 0;
+                String defaultName = "model default (" + defaultWindows(host, sets) + " windows per track)";
+                for (Analysis a : runs) {
+                    for (CorpusSet s : sets) {
+                        Path copy = workDir.resolve("run-" + run);
+                        copyTree(s.dir, copy, s.count);
+                        RetagReport r = retag(host, copy, a, workDir.resolve("journal-" + run + ".jsonl"), null);
+                        printRun(s, a != null ? a.toString() : defaultName, r);
+                        deleteTree(copy);
+                        run++;
+                    }
                 }
             }
         } finally {
@@ -184,7 +196,7 @@ final class BenchCommand extends HostCli.HostCommand {
         return HostCli.OK;
     }
 
-    private record CorpusSet(String name, Path dir, double minutes) {}
+    private record CorpusSet(String name, Path dir, double minutes, int count) {}
 
     private RetagReport retag(PluginHost host, Path root, Analysis a, Path journal, RetagListener listener) {
         RetagRequest request = RetagRequest.builder(root)
@@ -198,11 +210,21 @@ final class BenchCommand extends HostCli.HostCommand {
         return host.tagger().retag(request, listener);
     }
 
-    private void printRun(CorpusSet s, RetagReport r) {
+    /** The model's default analysis, as windows per track: classifies one track of the first set and counts them. */
+    private String defaultWindows(PluginHost host, List<CorpusSet> sets) {
+        try {
+            List<Path> files = audioFiles(sets.get(0).dir);
+            return files.isEmpty() ? "?" : Integer.toString(host.classifier().classify(files.get(0), null).windows());
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    private void printRun(CorpusSet s, String analysisName, RetagReport r) {
         int n = r.results().size();
         double wall = r.elapsed().toNanos() / 1e9;
         double audio = n * s.minutes * 60;
-        out.printf(Locale.ROOT, "%n%s: %d tracks in %.1f s%n", s.name, n, wall);
+        out.printf(Locale.ROOT, "%n%s, analysis %s: %d tracks in %.1f s%n", s.name, analysisName, n, wall);
         out.printf(Locale.ROOT, "  throughput: %.2f tracks/s, %.0f audio seconds per wall second (%.0f x real time)%n",
                 n / wall, audio / wall, audio / wall);
         out.printf(Locale.ROOT, "  100 000 such tracks would take %.1f h%n", 100_000 / (n / wall) / 3600);
@@ -235,7 +257,7 @@ final class BenchCommand extends HostCli.HostCommand {
     private int runMemory(Path cacheDir) throws Exception {
         Path shortDir = ensureCorpus(cacheDir, "mem-short", 1, minutes, "mp3");
         Path longDir = ensureCorpus(cacheDir, "mem-long", 1, longFileMinutes, "mp3");
-        List<String> analyses = analysis != null ? List.of(analysis) : List.of("default", "full");
+        List<String> analyses = analysis != null ? List.of(analysis.split(",")) : List.of("default", "full");
         out.println("memory: each measurement is a fresh JVM that loads the plugin and retags (tags written) one copy of the file");
         for (String an : analyses) {
             long a = childPeak(shortDir, an);
@@ -259,7 +281,7 @@ final class BenchCommand extends HostCli.HostCommand {
                 out.printf(Locale.ROOT, "long run: %d tracks of %s min (copies of %d distinct ones), RSS sampled every second and every 100 tracks%n",
                         longRun, fmt(longMinutes), files.size());
                 out.flush();
-                List<String> lines = runChildJvm(many, analysis != null ? analysis : "default");
+                List<String> lines = runChildJvm(many, analyses.get(0));
                 List<long[]> samples = new ArrayList<>();
                 for (String l : lines) {
                     if (l.startsWith("RSS ")) {
@@ -299,7 +321,7 @@ final class BenchCommand extends HostCli.HostCommand {
     private long childPeak(Path dir, String an) throws Exception {
         Path tmp = Files.createTempDirectory("genre-bench-mem");
         try {
-            copyTree(dir, tmp.resolve("in"));
+            copyTree(dir, tmp.resolve("in"), 1);
             for (String l : runChildJvm(tmp.resolve("in"), an)) {
                 if (l.startsWith("RESULT ")) {
                     Properties p = parse(l.substring(7));
@@ -422,6 +444,25 @@ final class BenchCommand extends HostCli.HostCommand {
         if (audioFiles(dir).size() >= n) {
             return dir;
         }
+        // A larger cached corpus of the same kind serves too: its first n tracks are the same music.
+        String suffix = "x" + fmt(mins) + "min";
+        if (Files.isDirectory(cacheDir)) {
+            try (Stream<Path> s = Files.list(cacheDir)) {
+                for (Path d : s.sorted().toList()) {
+                    String f = d.getFileName().toString();
+                    if (f.startsWith(name + "-") && f.endsWith(suffix)) {
+                        try {
+                            int m = Integer.parseInt(f.substring(name.length() + 1, f.length() - suffix.length()));
+                            if (m >= n && audioFiles(d).size() >= n) {
+                                return d;
+                            }
+                        } catch (NumberFormatException e) {
+                            // not one of ours
+                        }
+                    }
+                }
+            }
+        }
         Path jar = trainerJar != null ? trainerJar : defaultTrainerJar();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("no trainer at " + jar + " to write the corpus (build it: mvn -pl trainer package, "
@@ -513,9 +554,9 @@ final class BenchCommand extends HostCli.HostCommand {
         return minutes == Math.rint(minutes) ? Long.toString((long) minutes) : Double.toString(minutes);
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    private static void copyTree(Path from, Path to, int limit) throws IOException {
         Files.createDirectories(to);
-        for (Path f : audioFiles(from)) {
+        for (Path f : audioFiles(from).stream().limit(limit).toList()) {
             Files.copy(f, to.resolve(f.getFileName()));
         }
     }

@@ -46,8 +46,10 @@ public final class TrackAnalyzer {
      * Codecs whose seeks land on the requested sample (FLAC, ALAC, PCM, Vorbis: sample-exact in the
      * decoder tests) or within one hop of it (MP3, about 18 ms, less than the 23 ms frame hop).
      */
-    /** {@code -Dgenretagger.seek=false} decodes every track whole, for comparisons. */
+    /** {@code -Dgenretagger.seek=false} never seeks (decodes every track whole), for comparisons. */
     private static final boolean SEEK = Boolean.parseBoolean(System.getProperty("genretagger.seek", "true"));
+    /** {@code -Dgenretagger.crossTrackBatching=false} batches each track's windows on their own, for comparisons. */
+    private static final boolean CROSS_TRACK = Boolean.parseBoolean(System.getProperty("genretagger.crossTrackBatching", "true"));
     private static final Set<String> SEEKABLE = Set.of("flac", "alac", "vorbis", "mp3", "wavpack");
 
     private final GenreModel model;
@@ -82,7 +84,8 @@ public final class TrackAnalyzer {
     }
 
     /**
-     * Classifies a track, seeking to the sampled windows where the format allows.
+     * Classifies a track, seeking to the sampled windows where the format allows: for callers that
+     * write nothing.
      *
      * @param file the track
      * @param analysis how many windows; {@code null} for the model's default
@@ -91,7 +94,7 @@ public final class TrackAnalyzer {
      * @throws ClassificationException naming the file and the cause
      */
     public TrackPrediction analyze(Path file, Analysis analysis, StageTimes times) throws ClassificationException {
-        return analyzeTrack(file, analysis, times, Long.MAX_VALUE).prediction();
+        return analyzeTrack(file, analysis, times, Long.MAX_VALUE, true).prediction();
     }
 
     /**
@@ -104,20 +107,20 @@ public final class TrackAnalyzer {
     public record Analyzed(TrackPrediction prediction, AudioDigest audio) {}
 
     /**
-     * Classifies a track and, when it decodes all of it, digests its audio. A sampled analysis of a
-     * format that seeks well decodes only the sampled windows and returns no digest; a tag writer
-     * then digests the file itself.
+     * Classifies a track, decoding all of it, and digests its audio: for callers that go on to
+     * write tags, whose verification needs the digest. Only the frames of the planned windows are
+     * transformed.
      *
      * @param file the track
      * @param analysis how many windows; {@code null} for the model's default
      * @param times where to add time per stage; may be null
      * @param deadlineNanos {@link System#nanoTime()} after which the track is given up
-     * @return the verdict and the audio digest, or a {@code null} digest when the track was sampled by seeking
+     * @return the verdict and the audio digest
      * @throws ClassificationException naming the file and the cause
      */
     public Analyzed analyzeTrack(Path file, Analysis analysis, StageTimes times, long deadlineNanos)
             throws ClassificationException {
-        return analyzeTrack(file, analysis, times, deadlineNanos, SEEK);
+        return analyzeTrack(file, analysis, times, deadlineNanos, false);
     }
 
     /**
@@ -125,18 +128,22 @@ public final class TrackAnalyzer {
      * @param analysis how many windows; {@code null} for the model's default
      * @param times where to add time per stage; may be null
      * @param deadlineNanos {@link System#nanoTime()} after which the track is given up
-     * @param seek whether a sampled analysis may seek to its windows instead of decoding everything
-     * @return the verdict and the audio digest (null when seeking)
+     * @param seek whether a sampled analysis may seek to its windows instead of decoding the whole
+     *     track; it then returns a {@code null} digest. Worth it when the digest is not needed (a
+     *     dry run, a classification): on a 4-minute MP3 a sample of 8 windows then costs a sixth of
+     *     a whole decode. When most tracks go on to be written, decoding whole is cheaper, since
+     *     the writer would otherwise decode the original itself for the digest.
+     * @return the verdict and the audio digest (null when it sought)
      * @throws ClassificationException naming the file and the cause
      */
-    Analyzed analyzeTrack(Path file, Analysis analysis, StageTimes times, long deadlineNanos, boolean seek)
+    public Analyzed analyzeTrack(Path file, Analysis analysis, StageTimes times, long deadlineNanos, boolean seek)
             throws ClassificationException {
         int sample = analysis != null ? analysis.sampleWindows() : config.defaultSampleWindows;
         StageTimes t = times != null ? times : new StageTimes();
         try {
             try (DecodedStream in = AudioDecoder.open(file, config.sampleRate)) {
                 int[] plan = plan(in.durationSeconds(), sample);
-                if (seek && plan != null && seeksWell(in)) {
+                if (seek && SEEK && plan != null && seeksWell(in)) {
                     Analyzed a = bySeeking(in, file, plan, t, deadlineNanos);
                     if (a != null) {
                         return a;
@@ -238,7 +245,7 @@ public final class TrackAnalyzer {
             t.add(StageTimes.Stage.FEATURES, System.nanoTime() - t2 - run.inferenceNanos);
             run.finish(frames.framesEmitted());
         } catch (ClassificationException | IOException | RuntimeException e) {
-            batcher.cancel(run);
+            run.batcher.cancel(run);
             throw e;
         }
         return new Pass(run, d != null ? d.build() : null, (double) samples / config.sampleRate);
@@ -295,16 +302,16 @@ public final class TrackAnalyzer {
                 }
                 if (done[0] < wf) {
                     // The track ends before the window does: the container's duration was wrong.
-                    batcher.cancel(run);
+                    run.batcher.cancel(run);
                     return null;
                 }
             }
             run.finishSeeking();
         } catch (org.genretagger.plugin.audio.AudioDecodeException e) {
-            batcher.cancel(run);
+            run.batcher.cancel(run);
             return null;
         } catch (ClassificationException | IOException | RuntimeException e) {
-            batcher.cancel(run);
+            run.batcher.cancel(run);
             throw e;
         }
         double seconds = Double.isFinite(in.durationSeconds()) ? in.durationSeconds() : 0;
@@ -333,6 +340,9 @@ public final class TrackAnalyzer {
 
     /** The state of one track's analysis: recent frames, the window plan and the results. */
     private final class Run implements WindowBatcher.Sink {
+        /** The shared batcher, or (for comparisons, {@code -Dgenretagger.crossTrackBatching=false}) one of its own. */
+        final WindowBatcher batcher = CROSS_TRACK ? TrackAnalyzer.this.batcher
+                : new WindowBatcher(model, config.nMels * config.windowFrames, BATCH);
         private final int wf = config.windowFrames;
         private final int nMels = config.nMels;
         private final StageTimes times;

@@ -77,7 +77,8 @@ public final class RetagJob {
      * @param listener told of progress
      */
     public RetagJob(TrackAnalyzer analyzer, RetagRequest request, RetagListener listener) {
-        this(analyzer::analyzeTrack, analyzer.model().config(), request, listener,
+        // A dry run needs no audio digest, so a sampled analysis may seek instead of decoding whole tracks.
+        this((f, a, t, d) -> analyzer.analyzeTrack(f, a, t, d, request.dryRun()), analyzer.model().config(), request, listener,
                 Long.getLong("genretagger.trackTimeoutSeconds", 600), Long.getLong("genretagger.trackWatchdogSeconds", -1));
     }
 

@@ -18,6 +18,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +41,12 @@ public final class GenreModel implements AutoCloseable {
     private final ModelConfig config;
     private final Model model;
     private final Block block;
+    /**
+     * The input batch in native memory, reused (guarded by this). Handing DJL a heap array makes it
+     * allocate a direct buffer per call, which only the garbage collector frees: over a long file
+     * those pile up by the hundred megabytes before a collection comes.
+     */
+    private FloatBuffer input;
 
     private GenreModel(ModelConfig config, Model model) {
         this.config = config;
@@ -143,7 +152,13 @@ public final class GenreModel implements AutoCloseable {
     public synchronized float[][] logits(float[] windows, int count) {
         return withOwnClassLoader(() -> {
             try (NDManager m = model.getNDManager().newSubManager()) {
-                NDArray x = m.create(windows, GenreNet.inputShape(config, count));
+                int n = count * config.nMels * config.windowFrames;
+                if (input == null || input.capacity() < n) {
+                    input = ByteBuffer.allocateDirect(n * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                }
+                input.clear();
+                input.put(windows, 0, n).flip();
+                NDArray x = m.create(input, GenreNet.inputShape(config, count));
                 NDArray out = block.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
                 float[] flat = out.toFloatArray();
                 int k = config.numClasses();
