@@ -138,7 +138,10 @@ public final class RetagJob {
         Journal journal = null;
         Path journalPath = null;
         try {
-            if (request.resume() != null) {
+            if (request.resume() != null && !java.nio.file.Files.exists(request.resume())) {
+                // A run killed before it wrote its first line leaves no journal: nothing is done yet.
+                notices.add("resume: " + request.resume() + " does not exist yet; no track was finished, starting from the beginning");
+            } else if (request.resume() != null) {
                 Journal.Contents previous = Journal.read(request.resume());
                 previous.done().forEach(p -> finished.add(p.toAbsolutePath().normalize()));
                 for (Journal.Change c : previous.changes()) {
