@@ -80,7 +80,7 @@ public final class Evaluation {
                     probs.add(byLabel);
                     for (WindowPrediction w : p.timeline()) {
                         windowTruth.add(t);
-                        windowPred.add(argmax(w.probabilities()));
+                        windowPred.add(Calibration.argmax(w.probabilities().stream().mapToDouble(Double::doubleValue).toArray()));
                     }
                 } catch (ClassificationException e) {
                     failed.add(e.getMessage());
@@ -134,15 +134,5 @@ public final class Evaluation {
                     "Track-level confusion matrix");
         }
         return new Result(track, window, ece, threshold, failed);
-    }
-
-    private static int argmax(List<Double> p) {
-        int best = 0;
-        for (int k = 1; k < p.size(); k++) {
-            if (p.get(k) > p.get(best)) {
-                best = k;
-            }
-        }
-        return best;
     }
 }

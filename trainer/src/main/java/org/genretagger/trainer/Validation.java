@@ -8,6 +8,7 @@ import org.genretagger.plugin.model.ModelConfig;
 import org.genretagger.plugin.model.WindowNormaliser;
 import org.genretagger.trainer.data.Clip;
 import org.genretagger.trainer.data.FeatureCache;
+import org.genretagger.trainer.report.Calibration;
 
 /** Runs the model over clean, cached validation clips window by window, as the plugin would. */
 final class Validation {
@@ -55,21 +56,16 @@ final class Validation {
                 System.arraycopy(l, 0, trackLogits, s0, n);
             }
             logits.add(trackLogits);
-            double[] mean = new double[config.numClasses()];
             for (float[] l : trackLogits) {
                 float[] p = l.clone();
                 GenreModel.softmaxInPlace(p, 1.0);
-                int best = argmax(p);
-                if (best == truth[i]) {
+                if (argmax(p) == truth[i]) {
                     windowCorrect++;
                 }
                 loss -= Math.log(Math.max(1e-12, p[truth[i]]));
                 windows++;
-                for (int k = 0; k < p.length; k++) {
-                    mean[k] += p[k];
-                }
             }
-            if (argmax(mean) == truth[i]) {
+            if (Calibration.argmax(Calibration.trackProbabilities(trackLogits, 1.0)) == truth[i]) {
                 trackCorrect++;
             }
         }
@@ -77,16 +73,6 @@ final class Validation {
     }
 
     static int argmax(float[] v) {
-        int best = 0;
-        for (int k = 1; k < v.length; k++) {
-            if (v[k] > v[best]) {
-                best = k;
-            }
-        }
-        return best;
-    }
-
-    static int argmax(double[] v) {
         int best = 0;
         for (int k = 1; k < v.length; k++) {
             if (v[k] > v[best]) {

@@ -156,9 +156,14 @@ final class LibraryScanner {
     }
 
     static boolean isAudio(Path file) {
+        return AUDIO.contains(extension(file));
+    }
+
+    /** @return the file name's extension in lower case, or "" if it has none */
+    static String extension(Path file) {
         String n = file.getFileName().toString();
         int dot = n.lastIndexOf('.');
-        return dot >= 0 && AUDIO.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));
+        return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 
     private static boolean selected(Path relative, List<PathMatcher> inc, List<PathMatcher> exc) {

@@ -362,7 +362,7 @@ public final class RetagJob {
         List<GenreScore> top3 = top.subList(0, Math.min(3, top.size()));
         if (!taggable) {
             return new TrackResult(track, Outcome.UNSUPPORTED, before, before, top3,
-                    "cannot write tags to ." + extension(track) + " files");
+                    "cannot write tags to ." + LibraryScanner.extension(track) + " files");
         }
         if (top.get(0).probability() < minConfidence) {
             return new TrackResult(track, Outcome.LOW_CONFIDENCE, before, before, top3, String.format(Locale.ROOT,
@@ -427,11 +427,5 @@ public final class RetagJob {
 
     private static String oneLine(String s) {
         return s == null ? "" : s.replaceAll("\\s+", " ").trim();
-    }
-
-    private static String extension(Path p) {
-        String n = p.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 }
