@@ -143,7 +143,7 @@ public final class Training {
                                 Clip c = randomClipOf(cls, labelOf, rng);
                                 float[][] f = cache.frames(c, rng.nextInt(options.variants() + 1));
                                 int start = f.length <= config.windowFrames ? 0 : rng.nextInt(f.length - config.windowFrames + 1);
-                                WindowNormaliser.normalise(padded(f), start, config.windowFrames, config.topDb, batch, b * windowSize);
+                                WindowNormaliser.normalise(config, padded(f), start, config.windowFrames, batch, b * windowSize);
                                 mask.apply(batch, b * windowSize, config.nMels, config.windowFrames, rng);
                                 labels[b] = cls;
                             }

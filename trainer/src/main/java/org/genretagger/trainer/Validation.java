@@ -50,7 +50,7 @@ final class Validation {
             for (int s0 = 0; s0 < starts.length; s0 += BATCH) {
                 int n = Math.min(BATCH, starts.length - s0);
                 for (int j = 0; j < n; j++) {
-                    WindowNormaliser.normalise(f, starts[s0 + j], config.windowFrames, config.topDb, batch, j * windowSize);
+                    WindowNormaliser.normalise(config, f, starts[s0 + j], config.windowFrames, batch, j * windowSize);
                 }
                 float[][] l = model.logits(batch, n);
                 System.arraycopy(l, 0, trackLogits, s0, n);

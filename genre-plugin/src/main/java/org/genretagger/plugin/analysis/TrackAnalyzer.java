@@ -75,7 +75,7 @@ public final class TrackAnalyzer {
      */
     public static MelParameters melParameters(ModelConfig config) {
         return new MelParameters(config.sampleRate, config.nFft, config.hopLength, config.nMels, config.fmin,
-                config.fmax > 0 ? config.fmax : null);
+                config.fmax > 0 ? config.fmax : null, config.reflectPad);
     }
 
     /** @return the model this analyzer runs */
@@ -425,7 +425,7 @@ public final class TrackAnalyzer {
                 window[i] = i < available ? ring[(int) (f % wf)] : new float[nMels];
             }
             float[] out = batcher.buffer();
-            WindowNormaliser.normalise(window, 0, wf, config.topDb, out, 0);
+            WindowNormaliser.normalise(config, window, 0, wf, out, 0);
             synchronized (this) {
                 queued++;
             }

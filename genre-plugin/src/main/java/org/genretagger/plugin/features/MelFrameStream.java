@@ -5,8 +5,8 @@ import org.jtransforms.fft.DoubleFFT_1D;
 /**
  * Streaming mel spectrogram: accepts samples in chunks of any size and hands each mel power frame to a
  * consumer as soon as its window is complete. The frames are exactly those of {@link LogMel#melPower}
- * on the concatenated samples (librosa's {@code center=True}, zero padding of {@code nFft/2} on both
- * ends), and memory stays bounded by one window whatever the length of the input.
+ * on the concatenated samples (librosa's {@code center=True}, padding of {@code nFft/2} on both ends,
+ * zeros or reflected samples), and memory stays bounded by one window whatever the length of the input.
  *
  * <p>Not thread-safe: one stream per thread. The {@code float[]} passed to the consumer is reused for
  * the next frame; copy it if you keep it. Nothing is allocated per frame.
@@ -44,6 +44,14 @@ public final class MelFrameStream {
     private boolean finished;
     private java.util.function.LongPredicate wanted;
 
+    // Reflect padding: the first half + 1 samples are held until the leading pad can be built from
+    // them, and the last half + 1 are remembered for the trailing pad.
+    private final boolean reflect;
+    private float[] head;
+    private int headFill;
+    private final float[] tail;
+    private int tailPos;
+
     MelFrameStream(MelParameters p, MelFilterBank bank, double[] window, FrameConsumer consumer) {
         if (consumer == null) {
             throw new NullPointerException("consumer");
@@ -55,7 +63,10 @@ public final class MelFrameStream {
         this.consumer = consumer;
         this.fft = new DoubleFFT_1D(nFft);
         this.buf = new float[nFft];
-        this.fill = nFft / 2; // the leading zero padding
+        this.reflect = p.reflectPad();
+        this.fill = reflect ? 0 : nFft / 2; // the leading zero padding
+        this.head = reflect ? new float[nFft / 2 + 1] : null;
+        this.tail = reflect ? new float[nFft / 2 + 1] : null;
         this.fftBuf = new double[nFft];
         this.power = new double[nFft / 2 + 1];
         this.mel = new float[bank.nMels()];
@@ -75,7 +86,55 @@ public final class MelFrameStream {
         }
         java.util.Objects.checkFromIndexSize(off, len, src.length);
         samplesPushed += len;
+        if (!reflect) {
+            feed(src, off, len);
+            return;
+        }
+        remember(src, off, len);
+        if (head != null) {
+            int n = Math.min(len, head.length - headFill);
+            System.arraycopy(src, off, head, headFill, n);
+            headFill += n;
+            off += n;
+            len -= n;
+            if (headFill < head.length) {
+                return;
+            }
+            feedReflected(head, headFill, true);
+            feed(head, 0, headFill);
+            head = null;
+        }
         feed(src, off, len);
+    }
+
+    /** Keeps the last {@code tail.length} samples in a ring. */
+    private void remember(float[] src, int off, int len) {
+        int start = Math.max(0, len - tail.length);
+        for (int i = start; i < len; i++) {
+            tail[tailPos] = src[off + i];
+            tailPos = (tailPos + 1) % tail.length;
+        }
+    }
+
+    /**
+     * Feeds the leading or trailing reflect pad built from {@code x[0 .. n)}, the signal's first (or
+     * last) samples in order: numpy's {@code np.pad(mode='reflect')}, folding again when the signal is
+     * shorter than the pad.
+     */
+    private void feedReflected(float[] x, int n, boolean leading) {
+        int half = nFft / 2;
+        float[] pad = new float[half];
+        for (int j = 0; j < half; j++) {
+            // Distance from the edge sample, reflected back and forth over a period of 2(n - 1).
+            int d = leading ? half - j : j + 1;
+            int period = 2 * (n - 1);
+            int k = period == 0 ? 0 : d % period;
+            if (k >= n) {
+                k = period - k;
+            }
+            pad[j] = leading ? x[k] : x[n - 1 - k];
+        }
+        feed(pad, 0, half);
     }
 
     /**
@@ -96,6 +155,25 @@ public final class MelFrameStream {
             return;
         }
         finished = true;
+        if (reflect) {
+            if (samplesPushed == 0) {
+                return;
+            }
+            if (head != null) {
+                // Shorter than the pad: the held samples are the whole signal.
+                feedReflected(head, headFill, true);
+                feed(head, 0, headFill);
+                feedReflected(head, headFill, false);
+                head = null;
+                return;
+            }
+            float[] last = new float[tail.length];
+            for (int i = 0; i < tail.length; i++) {
+                last[i] = tail[(tailPos + i) % tail.length];
+            }
+            feedReflected(last, last.length, false);
+            return;
+        }
         int zeros = nFft / 2;
         float[] z = new float[Math.min(zeros, 4096)];
         while (zeros > 0) {

@@ -2,7 +2,8 @@ package org.genretagger.plugin.features;
 
 /**
  * Parameters of a log-mel front end, named and defaulted like {@code librosa.feature.melspectrogram}
- * (Hann window, {@code center=True} with zero padding, power 2, Slaney mel scale and norm).
+ * (Hann window, {@code center=True}, power 2, Slaney mel scale and norm). The centring pad is zeros
+ * (librosa 0.10+'s default) or a reflection of the signal (librosa 0.7's, which musicnn was trained on).
  *
  * <p>{@code fmax} may be given as {@code null} or {@code <= 0}; it is then normalised to
  * {@code sampleRate / 2}, so {@link #fmax()} is never null. The record is immutable and is meant to
@@ -14,8 +15,16 @@ package org.genretagger.plugin.features;
  * @param nMels number of mel bands
  * @param fmin lowest mel edge in Hz
  * @param fmax highest mel edge in Hz; null or {@code <= 0} means Nyquist
+ * @param reflectPad whether the {@code nFft / 2} samples padded at each end reflect the signal
+ *     ({@code pad_mode='reflect'}) instead of being zeros
  */
-public record MelParameters(int sampleRate, int nFft, int hopLength, int nMels, double fmin, Double fmax) {
+public record MelParameters(int sampleRate, int nFft, int hopLength, int nMels, double fmin, Double fmax,
+        boolean reflectPad) {
+
+    /** Zero-padded parameters, librosa 0.11's default. */
+    public MelParameters(int sampleRate, int nFft, int hopLength, int nMels, double fmin, Double fmax) {
+        this(sampleRate, nFft, hopLength, nMels, fmin, fmax, false);
+    }
 
     /** Validates and normalises {@code fmax}. */
     public MelParameters {

@@ -33,7 +33,7 @@ public final class Npy {
     }
 
     /**
-     * Reads a 2-D (or 1-D, as a single row) float array.
+     * Reads a float array: 1-D as a single row, 2-D as is, more dimensions with the leading ones folded into rows.
      *
      * @param file the .npy file
      * @return {@code [rows][cols]} as float32
@@ -99,28 +99,21 @@ public final class Npy {
         }
         boolean fortran = f.group(1).equals("True");
         String[] dims = s.group(1).split(",");
-        long[] shape = new long[2];
-        int nd = 0;
+        java.util.List<Long> shape = new java.util.ArrayList<>();
         for (String dim : dims) {
             String t = dim.trim();
-            if (t.isEmpty()) {
-                continue;
+            if (!t.isEmpty()) {
+                shape.add(Long.parseLong(t));
             }
-            if (nd == 2) {
-                throw new IOException("unsupported .npy shape (" + s.group(1) + "): need 1-D or 2-D");
-            }
-            shape[nd++] = Long.parseLong(t);
         }
-        long rows;
-        long cols;
-        if (nd == 1) {
-            rows = 1;
-            cols = shape[0];
-        } else if (nd == 2) {
-            rows = shape[0];
-            cols = shape[1];
-        } else {
-            throw new IOException("unsupported .npy shape (" + s.group(1) + "): need 1-D or 2-D");
+        if (shape.isEmpty() || (fortran && shape.size() > 2)) {
+            throw new IOException("unsupported .npy shape (" + s.group(1) + "): need 1-D or more, C order beyond 2-D");
+        }
+        // Leading dimensions fold into rows: (patches, frames, mels) reads as (patches * frames, mels).
+        long cols = shape.get(shape.size() - 1);
+        long rows = 1;
+        for (int i = 0; i < shape.size() - 1; i++) {
+            rows *= shape.get(i);
         }
         if (rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE || rows * cols > Integer.MAX_VALUE) {
             throw new IOException(".npy array too large: " + rows + " x " + cols);

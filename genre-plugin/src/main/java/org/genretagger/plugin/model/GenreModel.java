@@ -149,7 +149,26 @@ public final class GenreModel implements AutoCloseable {
      * @param count how many windows
      * @return logits, {@code [count][classes]}
      */
-    public synchronized float[][] logits(float[] windows, int count) {
+    public float[][] logits(float[] windows, int count) {
+        return forward(windows, count, 0);
+    }
+
+    /**
+     * The pretrained base's embedding of each window (what the head reads).
+     *
+     * @param windows as for {@link #logits}
+     * @param count how many windows
+     * @return {@code [count][embedding size]}
+     * @throws IllegalStateException when the network has no pretrained base
+     */
+    public float[][] embeddings(float[] windows, int count) {
+        if (!(block instanceof PretrainedNet)) {
+            throw new IllegalStateException(config.name + ": the " + config.network + " network has no embedding output");
+        }
+        return forward(windows, count, 1);
+    }
+
+    private synchronized float[][] forward(float[] windows, int count, int output) {
         return withOwnClassLoader(() -> {
             try (NDManager m = model.getNDManager().newSubManager()) {
                 int n = count * config.nMels * config.windowFrames;
@@ -159,14 +178,15 @@ public final class GenreModel implements AutoCloseable {
                 input.clear();
                 input.put(windows, 0, n).flip();
                 NDArray x = m.create(input, GenreNet.inputShape(config, count));
-                NDArray out = block.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
+                // A pretrained network returns its embedding after the logits.
+                NDArray out = block.forward(new ParameterStore(m, false), new NDList(x), false).get(output);
                 float[] flat = out.toFloatArray();
-                int k = config.numClasses();
-                float[][] logits = new float[count][k];
+                int k = (int) out.getShape().get(1);
+                float[][] rows = new float[count][k];
                 for (int i = 0; i < count; i++) {
-                    System.arraycopy(flat, i * k, logits[i], 0, k);
+                    System.arraycopy(flat, i * k, rows[i], 0, k);
                 }
-                return logits;
+                return rows;
             }
         });
     }

@@ -17,13 +17,20 @@ import ai.djl.nn.pooling.Pool;
  * a linear layer giving one logit per genre.
  */
 public final class GenreNet {
+    /** The config's name for this network. */
+    public static final String CNN = "cnn";
+
     private GenreNet() {}
 
     /**
-     * @param config channels, dropout and the number of classes
-     * @return an uninitialised block taking {@code (batch, 1, nMels, windowFrames)}
+     * @param config the network's name, channels, dropout and the number of classes
+     * @return an uninitialised block taking {@code (batch, 1, nMels, windowFrames)}: this CNN, or a
+     *     {@link PretrainedNet} when the config names one
      */
     public static Block build(ModelConfig config) {
+        if (!CNN.equals(config.network)) {
+            return PretrainedNet.build(config);
+        }
         SequentialBlock net = new SequentialBlock();
         for (int channels : config.channels) {
             net.add(Conv2d.builder()

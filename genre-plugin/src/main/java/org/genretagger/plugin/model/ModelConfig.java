@@ -39,6 +39,16 @@ public final class ModelConfig {
     public double fmin = 0;
     /** Highest mel frequency, Hz; 0 for sample rate / 2. */
     public double fmax = 0;
+    /** Whether the STFT's centring pad reflects the signal (librosa 0.7, musicnn) instead of zeros. */
+    public boolean reflectPad = false;
+
+    /**
+     * The network: {@code cnn} (the from-scratch {@link GenreNet}) or a pretrained base with a
+     * linear head on its embedding ({@code musicnn}, {@code vgg}: see {@link PretrainedNet}).
+     */
+    public String network = GenreNet.CNN;
+    /** The pretrained base the weights start from: name, version and sha256 of its weights. */
+    public BaseModel base = null;
 
     /** Frames per analysis window. */
     public int windowFrames = 128;
@@ -68,6 +78,15 @@ public final class ModelConfig {
     public int defaultSampleWindows = 0;
     /** File name of the weights beside this config. */
     public String weights = "model.params";
+
+    /**
+     * Identity of a pretrained base network, so a model built on it can refuse another.
+     *
+     * @param name e.g. {@code MSD_musicnn}
+     * @param source where it came from (file, repository, commit)
+     * @param sha256 of the file the weights were imported from
+     */
+    public record BaseModel(String name, String source, String sha256) {}
 
     /** @return the window length in seconds */
     public double windowSeconds() {
@@ -124,7 +143,7 @@ public final class ModelConfig {
         if (labels.isEmpty() || labels.size() != genres.size()) {
             throw new IllegalArgumentException("model config: labels and genres must be non-empty and of equal length");
         }
-        if (!WindowNormaliser.DB_WINDOW_STANDARDISE.equals(normalisation)) {
+        if (!WindowNormaliser.known(normalisation)) {
             throw new IllegalArgumentException("model config: unknown normalisation '" + normalisation + "'");
         }
         if (windowFrames < 16 || windowHopFrames < 1) {

@@ -7,10 +7,73 @@ package org.genretagger.plugin.model;
 public final class WindowNormaliser {
     /** dB relative to the window maximum, floored at topDb below it, standardised over the window. */
     public static final String DB_WINDOW_STANDARDISE = "db-window-standardise";
+    /**
+     * musicnn's input: each mel power value cast to float16, then {@code log10(10000 x + 1)}; no
+     * per-window statistics.
+     */
+    public static final String LOG10_FLOAT16 = "log10-10000x-float16";
 
     private static final double AMIN = 1e-10;
 
     private WindowNormaliser() {}
+
+    /**
+     * Normalises one window the way the config's model was trained.
+     *
+     * @param config names the normalisation and its parameters
+     * @param frames mel power frames, {@code frames[t][m]}, at least {@code count} of them from {@code start}
+     * @param start first frame of the window
+     * @param count frames in the window
+     * @param out destination of length {@code nMels * count}, mel-major (the network's H × W)
+     * @param outOffset where in {@code out} the window starts
+     */
+    public static void normalise(ModelConfig config, float[][] frames, int start, int count, float[] out, int outOffset) {
+        switch (config.normalisation) {
+            case DB_WINDOW_STANDARDISE -> normalise(frames, start, count, config.topDb, out, outOffset);
+            case LOG10_FLOAT16 -> logFloat16(frames, start, count, out, outOffset);
+            default -> throw new IllegalArgumentException("unknown normalisation '" + config.normalisation + "'");
+        }
+    }
+
+    /** @return whether {@link #normalise(ModelConfig, float[][], int, int, float[], int)} knows the name */
+    static boolean known(String normalisation) {
+        return DB_WINDOW_STANDARDISE.equals(normalisation) || LOG10_FLOAT16.equals(normalisation);
+    }
+
+    private static void logFloat16(float[][] frames, int start, int count, float[] out, int outOffset) {
+        int nMels = frames[start].length;
+        for (int t = 0; t < count; t++) {
+            float[] f = frames[start + t];
+            for (int m = 0; m < nMels; m++) {
+                out[outOffset + m * count + t] = (float) Math.log10(10000.0 * toFloat16(f[m]) + 1.0);
+            }
+        }
+    }
+
+    /**
+     * Rounds to the nearest IEEE half-precision value (ties to even), as numpy's
+     * {@code astype(float16)} does, returned as a float. Java 17 has no float16 type.
+     *
+     * @param f a value
+     * @return the nearest float16, infinite beyond its range
+     */
+    public static float toFloat16(float f) {
+        if (Float.isNaN(f) || Float.isInfinite(f)) {
+            return f;
+        }
+        float a = Math.abs(f);
+        if (a >= 65520f) {
+            return Math.copySign(Float.POSITIVE_INFINITY, f);
+        }
+        if (a < 6.103515625e-05f) {
+            // Subnormal halves are multiples of 2^-24.
+            return Math.copySign((float) (Math.rint(a * 16777216.0) / 16777216.0), f);
+        }
+        int bits = Float.floatToRawIntBits(f);
+        int lsb = (bits >> 13) & 1;
+        bits = (bits + 0xFFF + lsb) & ~0x1FFF;
+        return Float.intBitsToFloat(bits);
+    }
 
     /**
      * Normalises one window in place layout: {@code out[m * frames + t]}.
@@ -23,7 +86,7 @@ public final class WindowNormaliser {
      * @param out destination of length {@code nMels * count}, mel-major (the network's H × W)
      * @param outOffset where in {@code out} the window starts
      */
-    public static void normalise(float[][] frames, int start, int count, double topDb, float[] out, int outOffset) {
+    static void normalise(float[][] frames, int start, int count, double topDb, float[] out, int outOffset) {
         int nMels = frames[start].length;
         double max = -Double.MAX_VALUE;
         for (int t = 0; t < count; t++) {

@@ -164,7 +164,7 @@ class TrackAnalyzerTest {
                 }
             }
             float[] x = new float[c.nMels * c.windowFrames];
-            WindowNormaliser.normalise(w, 0, c.windowFrames, c.topDb, x, 0);
+            WindowNormaliser.normalise(c, w, 0, c.windowFrames, x, 0);
             float[] expected = model.probabilities(x, 1)[0];
             WindowPrediction got = p.timeline().get(i);
             assertEquals((double) starts[i] * c.hopLength / c.sampleRate, got.startSeconds(), 1e-9, "start of window " + i);
