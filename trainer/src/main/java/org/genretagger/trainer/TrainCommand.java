@@ -13,6 +13,7 @@ import org.genretagger.api.Analysis;
 import org.genretagger.plugin.model.GenreModel;
 import org.genretagger.plugin.model.ModelConfig;
 import org.genretagger.trainer.augment.Augmenter;
+import org.genretagger.trainer.pretrained.HeadRecipe;
 import org.genretagger.trainer.data.Dataset;
 import org.genretagger.trainer.data.FeatureCache;
 import org.genretagger.trainer.report.Calibration;
@@ -98,6 +99,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--name", defaultValue = "gtzan-cnn", description = "model name (default ${DEFAULT-VALUE})")
     String name;
 
+    @Option(names = "--base", paramLabel = "DIR", description = "a pretrained model folder (trainer import-keras): train a "
+            + "head on its frozen embedding instead of the CNN")
+    Path base;
+
+    @Option(names = "--patches", defaultValue = "4", description = "with --base: random patches embedded per augmented variant (default ${DEFAULT-VALUE})")
+    int patches;
+
+    @Option(names = "--not-music", defaultValue = "60", description = "with --base: generated not-music clips for a not-music class, 0 for none (default ${DEFAULT-VALUE})")
+    int notMusic;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -116,6 +127,10 @@ final class TrainCommand implements Callable<Integer> {
         int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         Path workDir = work != null ? work
                 : Path.of(System.getProperty("user.home"), ".cache", "genre-tagger", "trainer", out.toAbsolutePath().normalize().getFileName().toString());
+        if (base != null) {
+            return new HeadRecipe(base, variants, patches, balance, notMusic, seed).run(name, config.labels, config.genres, s,
+                    workDir, out, "java -jar trainer/target/trainer.jar train " + String.join(" ", args()), System.out);
+        }
         System.out.printf("data: %d training and %d validation clips, %d genres; work folder %s%n",
                 s.train().size(), s.valid().size(), config.labels.size(), workDir);
 

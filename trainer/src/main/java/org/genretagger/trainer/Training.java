@@ -294,7 +294,12 @@ public final class Training {
         }
     }
 
-    static ProgressBar bar(String task, long total) {
+    /**
+     * @param task what is counted
+     * @param total how many
+     * @return a progress bar on the console
+     */
+    public static ProgressBar bar(String task, long total) {
         return new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(1000).continuousUpdate().setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
                 .build();

@@ -68,6 +68,12 @@ public final class ModelConfig {
     /** Dropout before the classifier layer. */
     public double dropout = 0.3;
 
+    /**
+     * The label of the class that means "not music" (speech, noise, tones, silence), or null when
+     * the model has none. A track whose top label it is gets no genre written.
+     */
+    public String notMusicLabel = null;
+
     /** Softmax temperature fitted on validation data; 1 means uncalibrated. */
     public double temperature = 1.0;
     /** Threshold below which a retag writes nothing by default. */

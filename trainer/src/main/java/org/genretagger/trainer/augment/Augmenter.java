@@ -35,7 +35,7 @@ public record Augmenter(
         double minSnrDb,
         double maxSnrDb,
         double gainProbability,
-        double maxGainDb) {
+        double maxGainDb) implements Augmentation {
 
     /** Validates the ranges. */
     public Augmenter {
@@ -74,6 +74,7 @@ public record Augmenter(
      * @return a new array: {@code round(clip.length / rate)} samples if stretched, else
      *     {@code clip.length}
      */
+    @Override
     public float[] augment(float[] clip, int sampleRate, Random rng) {
         // Fixed draw order and count: see the class comment.
         boolean pitch = rng.nextDouble() < pitchProbability;

@@ -99,6 +99,17 @@ public final class AudioEncoder implements AutoCloseable {
      * @throws IOException if FFmpeg cannot set up the encoder or open the file
      */
     public AudioEncoder(Path file, Format format, int sampleRate) throws IOException {
+        this(file, format, sampleRate, format.bitRate);
+    }
+
+    /**
+     * @param file where to write (the extension should match the format)
+     * @param format the codec and container
+     * @param sampleRate input and output rate in Hz
+     * @param bitRate bits per second for a lossy format (ignored by lossless ones)
+     * @throws IOException if FFmpeg cannot set up the encoder or open the file
+     */
+    public AudioEncoder(Path file, Format format, int sampleRate, long bitRate) throws IOException {
         this.file = file;
         this.sampleFormat = format.sampleFormat;
         fmt = new AVFormatContext(null);
@@ -115,7 +126,7 @@ public final class AudioEncoder implements AutoCloseable {
         codec.sample_rate(sampleRate);
         av_channel_layout_default(codec.ch_layout(), 2);
         if (format.bitRate > 0) {
-            codec.bit_rate(format.bitRate);
+            codec.bit_rate(bitRate);
         }
         if (format == Format.MP3) {
             // LAME's quality 7: a fast psychoacoustic search. The stream is as costly to decode as any

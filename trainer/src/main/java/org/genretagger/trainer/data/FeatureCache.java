@@ -22,7 +22,7 @@ import org.genretagger.plugin.features.LogMel;
 import org.genretagger.plugin.features.MelParameters;
 import org.genretagger.plugin.model.ModelConfig;
 import org.genretagger.plugin.analysis.TrackAnalyzer;
-import org.genretagger.trainer.augment.Augmenter;
+import org.genretagger.trainer.augment.Augmentation;
 
 /**
  * Mel power frames of every clip, clean (variant 0) and augmented (variants 1..n), computed once
@@ -33,7 +33,7 @@ import org.genretagger.trainer.augment.Augmenter;
 public final class FeatureCache {
     private final Path dir;
     private final ModelConfig config;
-    private final Augmenter augmenter;
+    private final Augmentation augmenter;
     private final long seed;
     private final Map<String, float[][]> frames = new ConcurrentHashMap<>();
 
@@ -43,7 +43,7 @@ public final class FeatureCache {
      * @param augmenter makes the augmented variants
      * @param seed seeds every variant, so reruns get the same data
      */
-    public FeatureCache(Path dir, ModelConfig config, Augmenter augmenter, long seed) {
+    public FeatureCache(Path dir, ModelConfig config, Augmentation augmenter, long seed) {
         this.dir = dir;
         this.config = config;
         this.augmenter = augmenter;
