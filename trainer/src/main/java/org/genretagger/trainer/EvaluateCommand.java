@@ -28,10 +28,18 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "windows per track (default ${DEFAULT-VALUE})")
     String analysis;
 
+    @Option(names = "--robustness", paramLabel = "DIR", description = "instead: accuracy on clean, 64 kbit/s MP3, 96 kbit/s AAC, "
+            + "8 kHz low-pass, 16 kHz resampled and -20 dB copies of the clips, kept in DIR")
+    Path robustness;
+
     @Override
     public Integer call() throws Exception {
         Dataset dataset = Dataset.scan(data);
         try (GenreModel m = GenreModel.load(model)) {
+            if (robustness != null) {
+                System.out.print(Robustness.table(m, dataset.select(split, true), Analysis.parse(analysis), robustness, System.out));
+                return 0;
+            }
             Evaluation.Result r = Evaluation.run(m, dataset.select(split, true), Analysis.parse(analysis), out, System.out);
             return r.failed().isEmpty() ? 0 : 1;
         }

@@ -72,6 +72,51 @@ class TrainEndToEndTest {
         }
     }
 
+    @Test
+    void headOnThePretrainedBaseLearnsAndThePluginReproducesIt(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        Random rng = new Random(12);
+        for (int i = 0; i < 10; i++) {
+            writeWav(data.resolve("tones/tones." + i + ".wav"), tones(rng));
+            writeWav(data.resolve("noise/noise." + i + ".wav"), noise(rng));
+            writeWav(data.resolve("clicks/clicks." + i + ".wav"), clicks(rng));
+        }
+        Path base = Path.of("../models/pretrained/MSD_musicnn");
+        Path out = dir.resolve("model");
+        int exit = new CommandLine(new TrainerCli()).execute("train", "--data", data.toString(), "--split", "random", "--seed", "3",
+                "--out", out.toString(), "--work", dir.resolve("work").toString(), "--base", base.toString(),
+                "--variants", "1", "--patches", "1", "--not-music", "0");
+        assertEquals(0, exit);
+        assertTrue(Files.readString(out.resolve("REPORT.md")).contains("Out of fold"));
+
+        List<Clip> valid = Dataset.scan(data).randomSplit(0.2, 3).valid();
+        try (GenreModel model = GenreModel.load(out); GenreModel pretrained = GenreModel.load(base)) {
+            var config = model.config();
+            assertEquals(pretrained.config().base, config.base, "the model names the base it was built on");
+            FeatureCache cache = new FeatureCache(dir.resolve("check-cache"), config, Augmenter.defaults(), 3);
+            cache.prepare(valid, 0, 1, n -> { });
+            TrackAnalyzer plugin = new TrackAnalyzer(model);
+            int right = 0;
+            for (Clip c : valid) {
+                TrackPrediction p = plugin.analyze(c.file(), org.genretagger.api.Analysis.FULL, null);
+                right += p.top().label().equals(c.label()) ? 1 : 0;
+                // The trainer's offline front end and the plugin's streaming one give the same verdict.
+                float[][] f = cache.frames(c, 0);
+                int n = f.length / config.windowFrames;
+                float[] windows = new float[n * config.nMels * config.windowFrames];
+                for (int w = 0; w < n; w++) {
+                    org.genretagger.plugin.model.WindowNormaliser.normalise(config, f, w * config.windowFrames, config.windowFrames,
+                            windows, w * config.nMels * config.windowFrames);
+                }
+                double[] expected = Calibration.trackProbabilities(model.logits(windows, n), config.temperature);
+                for (var g : p.genres()) {
+                    assertEquals(expected[config.labels.indexOf(g.label())], g.probability(), 1e-4, c.key() + " " + g.label());
+                }
+            }
+            assertTrue(right >= 0.8 * valid.size(), "three easy classes, chance is 0.33: " + right + "/" + valid.size());
+        }
+    }
+
     private static float[] tones(Random rng) {
         float[] x = new float[SR * 4];
         double f1 = 200 + rng.nextInt(400);

@@ -364,11 +364,18 @@ public final class RetagJob {
             return new TrackResult(track, Outcome.UNSUPPORTED, before, before, top3,
                     "cannot write tags to ." + LibraryScanner.extension(track) + " files");
         }
+        String notMusic = config.notMusicLabel;
+        // A threshold of 0 asks for the likeliest genre whatever the track sounds like.
+        if (top.get(0).label().equals(notMusic) && minConfidence > 0) {
+            return new TrackResult(track, Outcome.LOW_CONFIDENCE, before, before, top3, String.format(Locale.ROOT,
+                    "sounds like speech, noise, tones or silence, not music (%.2f); no genre written", top.get(0).probability()));
+        }
         if (top.get(0).probability() < minConfidence) {
             return new TrackResult(track, Outcome.LOW_CONFIDENCE, before, before, top3, String.format(Locale.ROOT,
                     "top genre %s at %.2f is below the confidence threshold %.2f", top.get(0).genre(), top.get(0).probability(), minConfidence));
         }
-        List<String> after = GenrePolicy.apply(request.policy(), before, GenrePolicy.chosen(top, request.maxGenres()));
+        List<GenreScore> genres = top.stream().filter(g -> !g.label().equals(notMusic)).toList();
+        List<String> after = GenrePolicy.apply(request.policy(), before, GenrePolicy.chosen(genres, request.maxGenres()));
         if (GenrePolicy.sameGenres(before, after)) {
             return new TrackResult(track, Outcome.UNCHANGED, before, after, top3, "");
         }
