@@ -150,7 +150,7 @@ public record HeadRecipe(Path base, int variants, int patches, double balance, i
             ConfidenceThreshold.Choice threshold = ConfidenceThreshold.choose(topArr, rightArr);
             config.temperature = temperature;
             config.defaultMinConfidence = threshold.threshold();
-            config.thresholdMeaning = threshold.describe("out-of-fold music clips (each predicted by a head that never saw it)");
+            config.thresholdMeaning = threshold.describe("out-of-fold music");
             log.printf("temperature %.3f (out-of-fold ECE %.3f -> %.3f); %s%n", temperature, eceBefore, eceAfter, config.thresholdMeaning);
 
             // Default analysis: the fewest patches within one validation clip of all of them.
