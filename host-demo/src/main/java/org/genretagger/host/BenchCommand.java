@@ -253,7 +253,7 @@ final class BenchCommand extends HostCli.HostCommand {
         out.println(stages);
         if (parts > 0) {
             double rest = r.stageSeconds().getOrDefault("tags", 0.0) - parts;
-            out.println(tags.append(String.format(Locale.ROOT, " reading tags and checks %.1f (%.0f ms/track)", rest,
+            out.println(tags.append(String.format(Locale.ROOT, " reading the genres first %.1f (%.0f ms/track)", rest,
                     1000 * rest / Math.max(1, n))));
         }
         out.printf(Locale.ROOT, "  outcomes: %s%n", r.counts());
