@@ -20,6 +20,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.genretagger.api.Analysis;
+import org.genretagger.api.AudioCheck;
 import org.genretagger.api.ModelInfo;
 import org.genretagger.api.RetagListener;
 import org.genretagger.api.RetagReport;
@@ -67,6 +68,10 @@ final class BenchCommand extends HostCli.HostCommand {
 
     @Option(names = "--dry-run", description = "classify only, write no tags")
     boolean dryRun;
+
+    @Option(names = "--verify", defaultValue = "packets", paramLabel = "packets|decode[,...]",
+            description = "how writes prove the audio unchanged (default ${DEFAULT-VALUE}); several, comma-separated, run one after the other")
+    String verify;
 
     @Option(names = "--corpus", paramLabel = "DIR", description = "benchmark these tracks instead of the generated MP3 set "
             + "(a folder written by trainer.jar corpus, or any folder with --minutes telling the track length)")
@@ -175,14 +180,18 @@ final class BenchCommand extends HostCli.HostCommand {
                 out.flush();
                 int run = 0;
                 String defaultName = "model default (" + defaultWindows(host, sets) + " windows per track)";
+                List<AudioCheck> checks = dryRun ? List.of(AudioCheck.PACKETS)
+                        : java.util.Arrays.stream(verify.split(",")).map(AudioCheck::parse).toList();
                 for (Analysis a : runs) {
-                    for (CorpusSet s : sets) {
-                        Path copy = workDir.resolve("run-" + run);
-                        copyTree(s.dir, copy, s.count);
-                        RetagReport r = retag(host, copy, a, workDir.resolve("journal-" + run + ".jsonl"), null);
-                        printRun(s, a != null ? a.toString() : defaultName, r);
-                        deleteTree(copy);
-                        run++;
+                    for (AudioCheck check : checks) {
+                        for (CorpusSet s : sets) {
+                            Path copy = workDir.resolve("run-" + run);
+                            copyTree(s.dir, copy, s.count);
+                            RetagReport r = retag(host, copy, a, check, workDir.resolve("journal-" + run + ".jsonl"), null);
+                            printRun(s, (a != null ? a.toString() : defaultName) + (dryRun ? "" : ", verify " + check), r);
+                            deleteTree(copy);
+                            run++;
+                        }
                     }
                 }
             }
@@ -198,9 +207,10 @@ final class BenchCommand extends HostCli.HostCommand {
 
     private record CorpusSet(String name, Path dir, double minutes, int count) {}
 
-    private RetagReport retag(PluginHost host, Path root, Analysis a, Path journal, RetagListener listener) {
+    private RetagReport retag(PluginHost host, Path root, Analysis a, AudioCheck check, Path journal, RetagListener listener) {
         RetagRequest request = RetagRequest.builder(root)
                 .dryRun(dryRun)
+                .verify(check)
                 .policy(TagPolicy.REPLACE)
                 .minConfidence(0.0)
                 .threads(threads)
@@ -229,10 +239,23 @@ final class BenchCommand extends HostCli.HostCommand {
                 n / wall, audio / wall, audio / wall);
         out.printf(Locale.ROOT, "  100 000 such tracks would take %.1f h%n", 100_000 / (n / wall) / 3600);
         StringBuilder stages = new StringBuilder("  stage seconds, summed over workers:");
+        StringBuilder tags = new StringBuilder("  of which tags:");
+        double parts = 0;
         for (Map.Entry<String, Double> e : ordered(r.stageSeconds())) {
-            stages.append(String.format(Locale.ROOT, " %s %.1f (%.0f ms/track)", e.getKey(), e.getValue(), 1000 * e.getValue() / Math.max(1, n)));
+            boolean part = e.getKey().startsWith("tags/");
+            if (part && e.getValue() == 0) {
+                continue;
+            }
+            parts += part ? e.getValue() : 0;
+            (part ? tags : stages).append(String.format(Locale.ROOT, " %s %.1f (%.0f ms/track)", part ? e.getKey().substring(5) : e.getKey(),
+                    e.getValue(), 1000 * e.getValue() / Math.max(1, n)));
         }
         out.println(stages);
+        if (parts > 0) {
+            double rest = r.stageSeconds().getOrDefault("tags", 0.0) - parts;
+            out.println(tags.append(String.format(Locale.ROOT, " reading the genres first %.1f (%.0f ms/track)", rest,
+                    1000 * rest / Math.max(1, n))));
+        }
         out.printf(Locale.ROOT, "  outcomes: %s%n", r.counts());
         r.results().stream().filter(t -> t.outcome() == org.genretagger.api.Outcome.FAILED).limit(3)
                 .forEach(t -> out.println("    failed: " + t.message()));
@@ -241,7 +264,8 @@ final class BenchCommand extends HostCli.HostCommand {
     }
 
     private static List<Map.Entry<String, Double>> ordered(Map<String, Double> m) {
-        List<String> order = List.of("decode", "features", "inference", "tags");
+        List<String> order = List.of("decode", "features", "inference", "tags", "tags/hash", "tags/original-audio", "tags/copy",
+                "tags/write", "tags/fsync", "tags/verify", "tags/journal", "tags/rename");
         List<Map.Entry<String, Double>> l = new ArrayList<>(m.entrySet());
         l.sort((x, y) -> Integer.compare(rank(order, x.getKey()), rank(order, y.getKey())));
         return l;
@@ -410,7 +434,7 @@ final class BenchCommand extends HostCli.HostCommand {
         RetagReport r;
         try (PluginHost host = host()) {
             host.classifier().modelInfo();
-            r = retag(host, child, a, journalDir.resolve("journal.jsonl"), new RetagListener() {
+            r = retag(host, child, a, AudioCheck.parse(verify.split(",")[0]), journalDir.resolve("journal.jsonl"), new RetagListener() {
                 @Override
                 public void trackFinished(TrackResult result) {
                     int n = done.incrementAndGet();

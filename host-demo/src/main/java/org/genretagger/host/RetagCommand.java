@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.genretagger.api.Analysis;
+import org.genretagger.api.AudioCheck;
 import org.genretagger.api.Id3Version;
 import org.genretagger.api.LibraryTagger;
 import org.genretagger.api.ModelInfo;
@@ -84,6 +85,11 @@ final class RetagCommand extends HostCli.HostCommand {
     @Option(names = "--analysis", paramLabel = "full|sample:N", description = "windows classified per track (default: the model's)")
     String analysis;
 
+    @Option(names = "--verify", defaultValue = "packets", paramLabel = "packets|decode",
+            description = "how a write proves the audio unchanged: compare the audio packets and decoder setup (default), "
+                    + "or decode both files whole and compare the samples (slower)")
+    String verify;
+
     @Option(names = "--config", paramLabel = "FILE", description = "config file with option defaults")
     Path config;
 
@@ -109,6 +115,7 @@ final class RetagCommand extends HostCli.HostCommand {
                 .keepMtime(keepMtime)
                 .genreNames(ConfigDefaults.genreNames(spec, genreNames))
                 .analysis(analysis != null ? Analysis.parse(analysis) : null)
+                .verify(AudioCheck.parse(verify))
                 .build();
         PrintWriter out = spec.commandLine().getOut();
         RetagReport result;

@@ -63,9 +63,9 @@ class RetagOptionsTest {
         String allCfg = labels.stream().map(l -> l + "=Cfg").collect(Collectors.joining(","));
         Path cfg = dir.resolve("config.properties");
         Files.writeString(cfg, String.join("\n", "policy=replace", "min-confidence=0", "genre-name=" + allCfg, "exclude=*.wma",
-                "keep-mtime=true", "follow-symlinks=true", "threads=1", "max-genres=2", ""));
+                "keep-mtime=true", "follow-symlinks=true", "threads=1", "max-genres=2", "verify=decode", ""));
 
-        // The config alone.
+        // The config alone (every format then written with the decoded-sample check).
         Path lib = library(dir, "a");
         Files.createSymbolicLink(lib.resolve("link.flac"), lib.resolve("tone.flac"));
         TestLibrary.CliRun a = run("retag", lib.toString(), "--config", cfg.toString(), "--journal", dir.resolve("a.jsonl").toString(),
@@ -91,7 +91,7 @@ class RetagOptionsTest {
         Files.createSymbolicLink(lib2.resolve("link.flac"), lib2.resolve("tone.flac"));
         TestLibrary.CliRun b = run("retag", lib2.toString(), "--config", cfg.toString(), "--journal", dir.resolve("b.jsonl").toString(),
                 "--report", dir.resolve("b.json").toString(), "--exclude", "*.flac", "--no-keep-mtime", "--no-follow-symlinks",
-                "--genre-name", labels.get(0) + "=Cli");
+                "--genre-name", labels.get(0) + "=Cli", "--verify", "packets");
         assertEquals(HostCli.OK, b.exit(), b.out());
         JsonObject rb = report(dir.resolve("b.json"));
         assertTrue(paths(rb).contains("tone.wma") && !paths(rb).contains("tone.flac"), paths(rb).toString());
@@ -126,6 +126,8 @@ class RetagOptionsTest {
         assertEquals(List.of(), TestLibrary.readGenres(lib.resolve("tone.flac")));
 
         assertEquals(HostCli.USAGE, run("retag", lib.toString(), "--config", dir.resolve("missing.properties").toString()).exit());
+        TestLibrary.CliRun badVerify = run("retag", lib.toString(), "--config", cfg.toString(), "--verify", "sample");
+        assertEquals(HostCli.USAGE, badVerify.exit(), badVerify.out());
     }
 
     @Test

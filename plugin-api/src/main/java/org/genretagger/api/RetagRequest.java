@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param keepMtime keep each file's modification time when writing
  * @param genreNames label to written name overrides, e.g. {@code hiphop=Hip Hop}
  * @param analysis how much of each track to listen to; {@code null} for the model's default
+ * @param verify how a write proves the audio unchanged (default {@link AudioCheck#PACKETS})
  */
 public record RetagRequest(
         Path root,
@@ -45,7 +46,8 @@ public record RetagRequest(
         Path resume,
         boolean keepMtime,
         Map<String, String> genreNames,
-        Analysis analysis) {
+        Analysis analysis,
+        AudioCheck verify) {
 
     /** Validates and copies. */
     public RetagRequest {
@@ -53,6 +55,7 @@ public record RetagRequest(
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(separator, "separator");
         Objects.requireNonNull(id3Version, "id3Version");
+        Objects.requireNonNull(verify, "verify");
         if (maxGenres < 1) {
             throw new IllegalArgumentException("max genres must be at least 1: " + maxGenres);
         }
@@ -93,6 +96,7 @@ public record RetagRequest(
         b.keepMtime = keepMtime;
         b.genreNames = genreNames;
         b.analysis = analysis;
+        b.verify = verify;
         return b;
     }
 
@@ -114,6 +118,7 @@ public record RetagRequest(
         private boolean keepMtime;
         private Map<String, String> genreNames = Map.of();
         private Analysis analysis;
+        private AudioCheck verify = AudioCheck.PACKETS;
 
         private Builder(Path root) {
             this.root = root;
@@ -151,11 +156,13 @@ public record RetagRequest(
         public Builder genreNames(Map<String, String> v) { genreNames = v; return this; }
         /** @param v the analysis, or null for the model's default @return this */
         public Builder analysis(Analysis v) { analysis = v; return this; }
+        /** @param v how a write proves the audio unchanged @return this */
+        public Builder verify(AudioCheck v) { verify = v; return this; }
 
         /** @return the request */
         public RetagRequest build() {
             return new RetagRequest(root, dryRun, policy, minConfidence, maxGenres, separator, id3Version, threads,
-                    includes, excludes, followSymlinks, journal, resume, keepMtime, genreNames, analysis);
+                    includes, excludes, followSymlinks, journal, resume, keepMtime, genreNames, analysis, verify);
         }
     }
 }

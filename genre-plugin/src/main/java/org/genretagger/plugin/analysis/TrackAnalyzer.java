@@ -102,7 +102,8 @@ public final class TrackAnalyzer {
      * audio survived without decoding the original twice.
      *
      * @param prediction the ranked verdict
-     * @param audio digest of every decoded sample; {@code null} when the track was not decoded whole
+     * @param audio digest of every decoded sample; {@code null} when not asked for (or the track was
+     *     not decoded whole)
      */
     public record Analyzed(TrackPrediction prediction, AudioDigest audio) {}
 
@@ -128,12 +129,12 @@ public final class TrackAnalyzer {
      * @param analysis how many windows; {@code null} for the model's default
      * @param times where to add time per stage; may be null
      * @param deadlineNanos {@link System#nanoTime()} after which the track is given up
-     * @param seek whether a sampled analysis may seek to its windows instead of decoding the whole
-     *     track; it then returns a {@code null} digest. Worth it when the digest is not needed (a
-     *     dry run, a classification): on a 4-minute MP3 a sample of 8 windows then costs a sixth of
-     *     a whole decode. When most tracks go on to be written, decoding whole is cheaper, since
-     *     the writer would otherwise decode the original itself for the digest.
-     * @return the verdict and the audio digest (null when it sought)
+     * @param seek whether the digest of the decoded audio is not needed, so that a sampled analysis
+     *     may seek to its windows instead of decoding the whole track (on a 4-minute MP3 a sample of
+     *     8 windows then costs a sixth of a whole decode): a dry run, a classification, or a write
+     *     that proves the audio unchanged by its packets. Only a write verified by decoding wants
+     *     the digest, which saves the writer decoding the original again.
+     * @return the verdict and the audio digest (null when {@code seek})
      * @throws ClassificationException naming the file and the cause
      */
     public Analyzed analyzeTrack(Path file, Analysis analysis, StageTimes times, long deadlineNanos, boolean seek)
@@ -149,7 +150,7 @@ public final class TrackAnalyzer {
                         return a;
                     }
                 } else {
-                    Pass pass = decodeWhole(in, file, plan, true, t, deadlineNanos);
+                    Pass pass = decodeWhole(in, file, plan, !seek, t, deadlineNanos);
                     if (pass.run.complete()) {
                         return new Analyzed(pass.run.prediction(file, pass.seconds), pass.digest);
                     }

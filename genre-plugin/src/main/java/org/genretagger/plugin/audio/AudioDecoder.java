@@ -75,7 +75,7 @@ public final class AudioDecoder {
     }
 
     /** Checks with java.nio what FFmpeg would report badly (or, for a FIFO, block on). */
-    private static void checkFile(Path file) throws AudioDecodeException {
+    static void checkFile(Path file) throws AudioDecodeException {
         String name = displayName(file);
         BasicFileAttributes attrs;
         try {

@@ -696,7 +696,7 @@ public final class DecodedStream implements AutoCloseable {
         return "no audio stream";
     }
 
-    private static String openError(int r) {
+    static String openError(int r) {
         if (r == AVERROR_INVALIDDATA || r == AVERROR_EOF) {
             return "not an audio file (" + errorText(r) + ")";
         }
@@ -722,7 +722,7 @@ public final class DecodedStream implements AutoCloseable {
     }
 
     /** The path as the bytes the OS knows it by, NUL-terminated; absolute, so never read as a URL. */
-    private static BytePointer pathBytes(Path file) {
+    static BytePointer pathBytes(Path file) {
         String enc = System.getProperty("sun.jnu.encoding");
         Charset cs;
         try {

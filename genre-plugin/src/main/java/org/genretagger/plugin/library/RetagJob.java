@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.genretagger.api.AudioCheck;
 import org.genretagger.api.GenreScore;
 import org.genretagger.api.Outcome;
 import org.genretagger.api.RetagListener;
@@ -77,8 +78,9 @@ public final class RetagJob {
      * @param listener told of progress
      */
     public RetagJob(TrackAnalyzer analyzer, RetagRequest request, RetagListener listener) {
-        // A dry run needs no audio digest, so a sampled analysis may seek instead of decoding whole tracks.
-        this((f, a, t, d) -> analyzer.analyzeTrack(f, a, t, d, request.dryRun()), analyzer.model().config(), request, listener,
+        // Only a write verified by decoding needs the digest of a whole decode; otherwise a sampled analysis seeks.
+        this((f, a, t, d) -> analyzer.analyzeTrack(f, a, t, d, request.dryRun() || request.verify() != AudioCheck.DECODE),
+                analyzer.model().config(), request, listener,
                 Long.getLong("genretagger.trackTimeoutSeconds", 600), Long.getLong("genretagger.trackWatchdogSeconds", -1));
     }
 
@@ -158,7 +160,8 @@ public final class RetagJob {
         }
         List<Path> tracks = scan.tracks();
         listener.started(tracks.size());
-        SafeTagWriter writer = new SafeTagWriter(request.id3Version(), request.separator(), request.keepMtime(), config.sampleRate);
+        SafeTagWriter writer = new SafeTagWriter(request.id3Version(), request.separator(), request.keepMtime(), config.sampleRate,
+                request.verify(), times);
         int threads = request.threads() > 0 ? request.threads() : Runtime.getRuntime().availableProcessors();
         Semaphore slots = new Semaphore(threads);
         CountDownLatch left = new CountDownLatch(tracks.size());

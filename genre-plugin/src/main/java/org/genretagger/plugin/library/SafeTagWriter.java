@@ -23,14 +23,19 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.genretagger.api.AudioCheck;
 import org.genretagger.api.Id3Version;
 import org.genretagger.plugin.analysis.AudioDigest;
+import org.genretagger.plugin.analysis.StageTimes;
+import org.genretagger.plugin.analysis.StageTimes.Stage;
+import org.genretagger.plugin.audio.PacketDigest;
 import org.genretagger.plugin.tags.GenreTags;
 
 /**
  * Writes genres so that a file is at every moment either exactly as before or exactly as
  * intended: the tags are written into a temporary copy in the same folder, the copy is verified
- * (genres read back, decoded audio identical), the original is checked to be unchanged since its
+ * (genres read back, audio identical: by default its packets and decoder setup, see
+ * {@link PacketDigest}; with {@link AudioCheck#DECODE} its decoded samples), the original is checked to be unchanged since its
  * tags were read, the change is journalled and forced to disk, and only then does the copy
  * atomically replace the original (rename), keeping its owner, permissions and, on request, its
  * modification time. Extended attributes and ACLs are not carried over.
@@ -65,6 +70,16 @@ public final class SafeTagWriter {
     private final String separator;
     private final boolean keepMtime;
     private final int sampleRate;
+    private final AudioCheck check;
+    private final StageTimes times;
+    /** A test's way in between writing the copy and verifying it (to damage it); null otherwise. */
+    private final CopyHook beforeVerify;
+
+    /** Sees the temporary copy after the tags were written into it. */
+    @FunctionalInterface
+    interface CopyHook {
+        void accept(Path copy) throws IOException;
+    }
 
     /**
      * What a file looked like when it was read: a write refuses if the file no longer looks so.
@@ -97,13 +112,24 @@ public final class SafeTagWriter {
      * @param id3Version the ID3v2 version for MP3, WAV and AIFF
      * @param separator joins several genres where a format needs one string
      * @param keepMtime keep each file's modification time
-     * @param sampleRate the rate the audio is decoded at for verification
+     * @param sampleRate the rate the audio is decoded at for {@link AudioCheck#DECODE}
+     * @param check how the copy's audio is proved equal to the original's
+     * @param times where to add the time of each step; may be null
      */
-    public SafeTagWriter(Id3Version id3Version, String separator, boolean keepMtime, int sampleRate) {
+    public SafeTagWriter(Id3Version id3Version, String separator, boolean keepMtime, int sampleRate, AudioCheck check,
+            StageTimes times) {
+        this(id3Version, separator, keepMtime, sampleRate, check, times, null);
+    }
+
+    SafeTagWriter(Id3Version id3Version, String separator, boolean keepMtime, int sampleRate, AudioCheck check,
+            StageTimes times, CopyHook beforeVerify) {
         this.id3Version = Objects.requireNonNull(id3Version);
         this.separator = Objects.requireNonNull(separator);
         this.keepMtime = keepMtime;
         this.sampleRate = sampleRate;
+        this.check = Objects.requireNonNull(check);
+        this.times = times != null ? times : new StageTimes();
+        this.beforeVerify = beforeVerify;
     }
 
     /**
@@ -120,7 +146,8 @@ public final class SafeTagWriter {
      * @param file the track (a symbolic link is resolved)
      * @param before the genre values it has now
      * @param after the genre values to write (empty removes the genre)
-     * @param audio the digest of its decoded audio, or null to compute it here
+     * @param audio the digest of its decoded audio, or null to compute it here; used by
+     *     {@link AudioCheck#DECODE} only
      * @param journal where the change is recorded before the replace
      * @param expected how the file looked when {@code before} and {@code audio} were read; null to
      *     take it at the start of this call
@@ -156,37 +183,54 @@ public final class SafeTagWriter {
         }
         Path tmp = tempFor(real);
         String stage = "reading it";
+        long t = System.nanoTime();
         try {
             String shaBefore = sha256(real);
             int id3Before = GenreTags.id3Version(real);
-            AudioDigest expectedAudio = audio != null ? audio : AudioDigest.of(real, sampleRate);
+            t = lap(Stage.TAG_HASH, t);
+            Object expectedAudio = check == AudioCheck.PACKETS ? PacketDigest.of(real)
+                    : audio != null ? audio : AudioDigest.of(real, sampleRate);
+            t = lap(Stage.TAG_ORIGINAL_AUDIO, t);
             stage = "making a temporary copy";
             Files.copy(real, tmp, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+            t = lap(Stage.TAG_COPY, t);
             stage = "writing the tags";
             GenreTags.writeGenres(tmp, after, id3 != null ? id3 : id3Version, separator);
+            t = lap(Stage.TAG_WRITE, t);
             forceToDisk(tmp);
+            t = lap(Stage.TAG_FSYNC, t);
+            if (beforeVerify != null) {
+                beforeVerify.accept(tmp);
+            }
             stage = "verifying the copy";
             List<String> readBack = GenreTags.readGenres(tmp);
             if (!String.join(separator, readBack).equals(String.join(separator, after))) {
                 throw new Refused(name + ": the genres written did not read back (" + readBack + " instead of " + after
                         + "); the file may be damaged; left as it is");
             }
-            if (!AudioDigest.of(tmp, sampleRate).equals(expectedAudio)) {
-                throw new Refused(name + ": the tag write changed the decoded audio; left as it is");
+            String changed = audioChange(tmp, expectedAudio);
+            if (!changed.isEmpty()) {
+                throw new Refused(name + ": the tag write changed the audio: " + changed + "; left as it is");
             }
             int id3After = GenreTags.id3Version(tmp);
             if (!Snapshot.of(real).equals(original)) {
                 throw new Refused(name + ": changed by something else during the run; left as it is");
             }
+            t = lap(Stage.TAG_VERIFY, t);
             stage = "journalling the change";
             Files.setLastModifiedTime(tmp, mtime != null ? mtime
                     : keepMtime ? original.mtime() : FileTime.fromMillis(System.currentTimeMillis()));
-            Journal.Change change = new Journal.Change(real, before, after, shaBefore, sha256(tmp), id3Before, id3After,
+            String shaAfter = sha256(tmp);
+            t = lap(Stage.TAG_HASH, t);
+            Journal.Change change = new Journal.Change(real, before, after, shaBefore, shaAfter, id3Before, id3After,
                     original.mtime());
             journal.change(change);
+            t = lap(Stage.TAG_JOURNAL, t);
             stage = "replacing the original";
             Files.move(tmp, real, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            t = lap(Stage.TAG_RENAME, t);
             forceToDisk(dir);
+            lap(Stage.TAG_FSYNC, t);
             return change;
         } catch (Refused e) {
             throw e;
@@ -199,6 +243,20 @@ public final class SafeTagWriter {
                 // reported by the next scan, which removes it
             }
         }
+    }
+
+    /** @return what differs between the copy's audio and the original's, in words; empty when nothing */
+    private String audioChange(Path copy, Object expected) throws IOException {
+        if (expected instanceof PacketDigest p) {
+            return PacketDigest.of(copy).difference(p);
+        }
+        return AudioDigest.of(copy, sampleRate).equals(expected) ? "" : "the decoded samples differ";
+    }
+
+    private long lap(Stage stage, long since) {
+        long now = System.nanoTime();
+        times.add(stage, now - since);
+        return now;
     }
 
     /**

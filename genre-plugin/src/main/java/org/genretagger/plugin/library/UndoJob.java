@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.genretagger.api.AudioCheck;
 import org.genretagger.api.Id3Version;
 import org.genretagger.api.Outcome;
 import org.genretagger.api.RetagListener;
@@ -79,7 +80,7 @@ public final class UndoJob {
         listener.started(span.size());
         List<TrackResult> results = new ArrayList<>();
         Path undoPath = undoJournal != null ? undoJournal : Journal.defaultPath("undo");
-        SafeTagWriter writer = new SafeTagWriter(Id3Version.V2_4, "; ", true, VERIFY_RATE);
+        SafeTagWriter writer = new SafeTagWriter(Id3Version.V2_4, "; ", true, VERIFY_RATE, AudioCheck.PACKETS, times);
         try (Journal undo = Journal.open(undoPath, "undo", journalPath.toAbsolutePath())) {
             for (Map.Entry<Path, Journal.Change[]> e : span.entrySet()) {
                 TrackResult r = restore(e.getKey(), e.getValue()[0], e.getValue()[1], writer, undo);
