@@ -86,11 +86,17 @@ public final class GenreSparkJob implements Callable<Integer> {
      * @param args the command line
      */
     public static void main(String[] args) {
-        System.exit(execute(new GenreSparkJob(), args));
+        System.exit(execute(new GenreSparkJob(), new PrintWriter(System.out, true), args));
     }
 
-    static int execute(GenreSparkJob job, String... args) {
-        CommandLine cli = new CommandLine(job);
+    /**
+     * @param job the job, possibly given a session to run in
+     * @param out where the summary goes
+     * @param args the command line
+     * @return the exit code
+     */
+    static int execute(GenreSparkJob job, PrintWriter out, String... args) {
+        CommandLine cli = new CommandLine(job).setOut(out);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException) {
                 cmd.getErr().println("error: " + e.getMessage());

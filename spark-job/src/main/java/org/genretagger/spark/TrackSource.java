@@ -2,6 +2,7 @@ package org.genretagger.spark;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -44,7 +45,10 @@ final class TrackSource {
      * @throws IOException if a remote file cannot be copied
      */
     Local open(String listed) throws IOException {
-        URI uri = new org.apache.hadoop.fs.Path(listed).toUri();
+        if (listed.startsWith("/")) {
+            return new Local(Path.of(listed), null);
+        }
+        URI uri = uri(listed);
         String scheme = uri.getScheme();
         if (scheme == null || scheme.equals("file")) {
             return new Local(Path.of(uri.getPath()), null);
@@ -60,6 +64,18 @@ final class TrackSource {
         } catch (IOException | RuntimeException e) {
             new Local(null, scratch).close();
             throw e;
+        }
+    }
+
+    /**
+     * A URI as written ({@code file:///a%20b.mp3}), or, when it is not a valid URI, the way Hadoop
+     * reads paths, unescaped ({@code hdfs:///music/a b.mp3}).
+     */
+    static URI uri(String listed) {
+        try {
+            return new URI(listed);
+        } catch (URISyntaxException e) {
+            return new org.apache.hadoop.fs.Path(listed).toUri();
         }
     }
 
