@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -130,6 +131,11 @@ public final class GenreSparkJob implements Callable<Integer> {
 
     private SparkSession newSession() {
         SparkSession.Builder b = SparkSession.builder().appName("genre-tagger catalogue");
+        // Spark's own logging kept to warnings, also under spark-submit (where the cluster's log4j2
+        // configuration comes first), unless the user set a level.
+        if (!new SparkConf().contains("spark.log.level")) {
+            b.config("spark.log.level", "WARN");
+        }
         if (master != null) {
             b.master(master);
             if (master.startsWith("local")) {

@@ -204,6 +204,15 @@ class GenreSparkJobTest {
         assertTrue(summary.toString().contains("3 tracks skipped"), summary.toString());
     }
 
+    @Test
+    void aModelFolderWithoutConfigIsAUsageError() throws Exception {
+        StringWriter err = new StringWriter();
+        Path empty = Files.createDirectories(dir.resolve("no-model"));
+        assertEquals(GenreSparkJob.USAGE, run(err, "--input", listing.toString(), "--output", dir.resolve("out-none").toString(),
+                "--model", empty.toString()));
+        assertFalse(Files.exists(dir.resolve("out-none")), "nothing written");
+    }
+
     // ---- helpers ----
 
     private static int run(StringWriter summary, String... args) {
