@@ -195,8 +195,12 @@ class GenreSparkJobTest {
         assertEquals(GenreSparkJob.USAGE, run(new StringWriter(), "--input", listing.toString(), "--output", out.toString()),
                 "an existing OUT is not added to without --resume");
 
+        // The grown catalogue, this time as a table with a path column.
+        List<String> csv = new ArrayList<>(List.of("artist,path"));
+        Stream.concat(GOOD.stream(), BAD.stream()).forEach(f -> csv.add("someone," + f));
+        Path table = Files.write(dir.resolve("catalogue.csv"), csv);
         StringWriter summary = new StringWriter();
-        run(summary, "--input", listing.toString(), "--output", out.toString(), "--resume");
+        run(summary, "--input", table.toString(), "--output", out.toString(), "--resume");
         List<Row> files = spark.read().parquet(out.toString()).select("file").collectAsList();
         assertEquals(GOOD.size() + BAD.size(), files.size());
         assertEquals(GOOD.size() + BAD.size(), new HashSet<>(files).size());
