@@ -2,6 +2,7 @@ package org.genretagger.plugin;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import org.genretagger.api.ModelInfo;
 import org.genretagger.plugin.analysis.TrackAnalyzer;
 import org.genretagger.plugin.model.EngineThreads;
@@ -13,6 +14,8 @@ import org.genretagger.plugin.model.ModelConfig;
  * takes a second, so it happens once, on first use.
  */
 final class GenreEngine {
+    /** System property naming a model folder to run instead of the bundled model. */
+    static final String MODEL_PROPERTY = "genretagger.model";
     private static TrackAnalyzer analyzer;
 
     private GenreEngine() {}
@@ -22,7 +25,10 @@ final class GenreEngine {
             try {
                 // One OpenMP thread: the workers (one per core) already keep every core busy.
                 EngineThreads.limit(Integer.getInteger("genretagger.ompThreads", 1));
-                analyzer = new TrackAnalyzer(GenreModel.loadBundled());
+                // -Dgenretagger.model=DIR runs another model folder (config.json + weights), e.g. on
+                // cluster executors that were sent a retrained model.
+                String dir = System.getProperty(MODEL_PROPERTY);
+                analyzer = new TrackAnalyzer(dir != null ? GenreModel.load(Path.of(dir)) : GenreModel.loadBundled());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,0 +1,241 @@
+package org.genretagger.spark;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.genretagger.api.Analysis;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Tags a whole catalogue on Spark: reads a listing of tracks, classifies them on the executors with
+ * the genre plugin and writes one row per track. Reads the tracks only; never writes into them.
+ * Exit codes: 0 all fine, 1 some tracks failed, 2 usage error.
+ */
+@Command(name = "genre-spark", mixinStandardHelpOptions = true, version = "genre-tagger spark-job 0.1.0",
+        description = "Classify every track of a catalogue listing on Apache Spark; one row per track in OUT.")
+public final class GenreSparkJob implements Callable<Integer> {
+    static final int OK = 0;
+    static final int SOME_FAILED = 1;
+    static final int USAGE = 2;
+    /** For tests: fail the first attempt of this partition midway, as a killed executor would. */
+    static final String FAIL_PARTITION_PROPERTY = "genretagger.spark.failFirstAttemptOf";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master, e.g. local[2]; under spark-submit its --master is used")
+    String master;
+
+    @Option(names = "--input", required = true, paramLabel = "LIST",
+            description = "the catalogue: a text file of paths or URIs one a line, or a .parquet/.csv table with a 'path' column")
+    String input;
+
+    @Option(names = "--output", required = true, paramLabel = "OUT", description = "where the rows go (a folder of part files)")
+    String output;
+
+    @Option(names = "--format", defaultValue = "parquet", paramLabel = "parquet|jsonl",
+            description = "parquet (default), or jsonl: JSON lines with host-demo classify --json's fields")
+    String format;
+
+    @Option(names = "--analysis", paramLabel = "full|sample:N", description = "windows classified per track (default: the model's)")
+    String analysis;
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "a model folder (config.json + weights) every executor can read, instead of the plugin's bundled model")
+    String model;
+
+    @Option(names = "--plugin", paramLabel = "ZIP",
+            description = "the genre plugin zip, local or on HDFS/S3; sent to every executor (default: plugins/ beside genre-spark.jar)")
+    String plugin;
+
+    @Option(names = "--resume", description = "add to an existing OUT, skipping tracks it already has a row for")
+    boolean resume;
+
+    @Option(names = "--partitions", paramLabel = "N", description = "tasks to split the catalogue into (default: 4 per core, at most 1000 tracks each)")
+    Integer partitions;
+
+    @Option(names = "--track-timeout", defaultValue = "660", paramLabel = "SECONDS",
+            description = "a track still not classified after this long gets an error row (default ${DEFAULT-VALUE})")
+    long trackTimeout;
+
+    /** A session to run in instead of building one (tests share one); left running. */
+    SparkSession session;
+
+    /**
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        System.exit(execute(new GenreSparkJob(), new PrintWriter(System.out, true), args));
+    }
+
+    /**
+     * @param job the job, possibly given a session to run in
+     * @param out where the summary goes
+     * @param args the command line
+     * @return the exit code
+     */
+    static int execute(GenreSparkJob job, PrintWriter out, String... args) {
+        CommandLine cli = new CommandLine(job).setOut(out);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                return USAGE;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        String fmt = switch (format.toLowerCase(Locale.ROOT)) {
+            case "parquet" -> "parquet";
+            case "jsonl", "json" -> "json";
+            default -> throw new IllegalArgumentException("--format must be parquet or jsonl, not '" + format + "'");
+        };
+        if (analysis != null) {
+            Analysis.parse(analysis);
+        }
+        String zip = plugin != null ? plugin : defaultPlugin().toString();
+        SparkSession spark = session != null ? session : newSession();
+        try {
+            return run(spark, fmt, zip);
+        } finally {
+            if (session == null) {
+                spark.stop();
+            }
+        }
+    }
+
+    private SparkSession newSession() {
+        SparkSession.Builder b = SparkSession.builder().appName("genre-tagger catalogue");
+        // Spark's own logging kept to warnings, also under spark-submit (where the cluster's log4j2
+        // configuration comes first), unless the user set a level.
+        if (!new SparkConf().contains("spark.log.level")) {
+            b.config("spark.log.level", "WARN");
+        }
+        if (master != null) {
+            b.master(master);
+            if (master.startsWith("local")) {
+                b.config("spark.ui.enabled", "false");
+            }
+        }
+        return b.getOrCreate();
+    }
+
+    private int run(SparkSession spark, String fmt, String zip) throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        long start = System.nanoTime();
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        org.apache.hadoop.fs.Path outPath = new org.apache.hadoop.fs.Path(output);
+        FileSystem outFs = outPath.getFileSystem(hadoop);
+        boolean outExists = outFs.exists(outPath);
+        if (outExists && !resume) {
+            throw new IllegalArgumentException(output + " already exists: give --resume to add the tracks it lacks, or another --output");
+        }
+
+        if (model != null && spark.sparkContext().isLocal() && !Files.isRegularFile(Path.of(model, "config.json"))) {
+            throw new IllegalArgumentException("--model " + model + " holds no config.json");
+        }
+        Dataset<Row> listing = listing(spark).dropDuplicates("file");
+        long listed = listing.count();
+        long skipped = 0;
+        if (resume && outExists) {
+            Dataset<Row> done = spark.read().schema(CatalogueClassifier.SCHEMA).format(fmt).load(output).select("file");
+            listing = listing.join(done, listing.col("file").equalTo(done.col("file")), "left_anti");
+            long todo = listing.count();
+            skipped = listed - todo;
+            listed = todo;
+        }
+        int tasks = partitions != null ? partitions
+                : (int) Math.max(1, Math.max(4L * spark.sparkContext().defaultParallelism(), (listed + 999) / 1000));
+
+        spark.sparkContext().addFile(zip);
+        int taskCpus = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+        HashMap<String, String> hadoopConf = new HashMap<>();
+        hadoop.forEach(e -> hadoopConf.put(e.getKey(), e.getValue()));
+        GenreCounts counts = new GenreCounts();
+        spark.sparkContext().register(counts, "genres");
+        CatalogueClassifier classify = new CatalogueClassifier(new org.apache.hadoop.fs.Path(zip).getName(), model, analysis,
+                taskCpus, trackTimeout, hadoopConf, counts, Integer.getInteger(FAIL_PARTITION_PROPERTY, -1));
+
+        listing.repartition(tasks)
+                .mapPartitions(classify, Encoders.row(CatalogueClassifier.SCHEMA))
+                .write().mode(resume ? SaveMode.Append : SaveMode.ErrorIfExists).format(fmt).save(output);
+
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Long> byGenre = new HashMap<>(counts.value());
+        long failed = byGenre.getOrDefault(GenreCounts.FAILED, 0L);
+        byGenre.remove(GenreCounts.FAILED);
+        long tracks = byGenre.values().stream().mapToLong(Long::longValue).sum() + failed;
+        out.printf(Locale.ROOT, "%d tracks classified in %.1f s: %.2f tracks/s (%d tasks)%n", tracks, seconds, tracks / seconds, tasks);
+        if (skipped > 0) {
+            out.printf(Locale.ROOT, "%d tracks skipped: already in %s%n", skipped, output);
+        }
+        byGenre.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> out.printf(Locale.ROOT, "  %-12s %8d%n", e.getKey(), e.getValue()));
+        out.printf(Locale.ROOT, "  %-12s %8d%n", "failed", failed);
+        out.printf("rows in %s (%s)%n", output, fmt.equals("json") ? "jsonl" : fmt);
+        out.flush();
+        return failed == 0 ? OK : SOME_FAILED;
+    }
+
+    /** The listing as one column {@code file}, the path exactly as listed. */
+    private Dataset<Row> listing(SparkSession spark) {
+        String lower = input.toLowerCase(Locale.ROOT);
+        Dataset<Row> table;
+        if (lower.endsWith(".parquet") || lower.endsWith(".csv")) {
+            table = lower.endsWith(".csv") ? spark.read().option("header", "true").csv(input) : spark.read().parquet(input);
+            if (!Arrays.asList(table.columns()).contains("path")) {
+                throw new IllegalArgumentException(input + " has no 'path' column (its columns: " + String.join(", ", table.columns()) + ")");
+            }
+            table = table.select(functions.col("path").cast("string").as("file"));
+        } else {
+            table = spark.read().text(input).select(functions.trim(functions.col("value")).as("file"));
+        }
+        return table.filter(functions.col("file").isNotNull().and(functions.col("file").notEqual(""))
+                .and(functions.not(functions.col("file").startsWith("#"))));
+    }
+
+    /** {@code plugins/genre-plugin-*.zip} beside the running jar (or beside target/classes). */
+    static Path defaultPlugin() throws IOException {
+        Path dir;
+        try {
+            dir = Path.of(GenreSparkJob.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent().resolve("plugins");
+        } catch (Exception e) {
+            dir = Path.of("plugins");
+        }
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                List<Path> zips = s.filter(p -> p.getFileName().toString().matches("genre-plugin-.*\\.zip"))
+                        .sorted(Comparator.reverseOrder()).toList();
+                if (!zips.isEmpty()) {
+                    return zips.get(0);
+                }
+            }
+        }
+        throw new IllegalArgumentException("no genre-plugin zip in " + dir + " (build with mvn package, or give --plugin)");
+    }
+}
