@@ -1,12 +1,18 @@
 package org.genretagger.plugin;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.genretagger.api.LibraryTagger;
 import org.genretagger.api.RetagListener;
 import org.genretagger.api.RetagReport;
 import org.genretagger.api.RetagRequest;
+import org.genretagger.plugin.library.LibraryLock;
+import org.genretagger.plugin.library.PlanJob;
 import org.genretagger.plugin.library.RetagJob;
+import org.genretagger.plugin.library.RetagPlan;
 import org.genretagger.plugin.library.UndoJob;
+import org.genretagger.plugin.model.GenreModel;
 import org.pf4j.Extension;
 
 /** Runs whole retag and undo jobs with the bundled model. */
@@ -15,7 +21,36 @@ public class LibraryTaggerExtension implements LibraryTagger {
 
     @Override
     public RetagReport retag(RetagRequest request, RetagListener listener) {
-        return new RetagJob(GenreEngine.analyzer(), request, listener).run();
+        if (request.dryRun()) {
+            return new RetagJob(GenreEngine.analyzer(), request, listener).run();
+        }
+        // Every host gets the lock: two writing runs on one library would trip over each other's changes.
+        try (LibraryLock lock = LibraryLock.acquire(request.root())) {
+            return new RetagJob(GenreEngine.analyzer(), request, listener).run();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + request.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public RetagReport plan(RetagRequest request, Path plan, RetagListener listener) {
+        RetagPlan.isJson(plan); // refuses a wrong extension before the run, not after it
+        RetagReport report = retag(request.toBuilder().dryRun(true).build(), listener);
+        try {
+            RetagPlan.write(plan, request.root(), request.policy(), report);
+        } catch (IOException e) {
+            throw new UncheckedIOException(plan + ": cannot write the plan (" + e.getMessage() + ")", e);
+        }
+        return report;
+    }
+
+    @Override
+    public RetagReport applyPlan(Path plan, RetagRequest options, RetagListener listener) {
+        try {
+            return new PlanJob(plan, options, listener, GenreModel.bundledConfig()).run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -8,9 +8,9 @@ import picocli.CommandLine.Option;
 
 /**
  * A command-line host for genre-tagger plugins. Exit codes: 0 all fine, 1 some tracks failed,
- * 2 usage error.
+ * 2 usage error (a malformed plan included), 3 another run holds the library.
  */
-@Command(name = "host-demo", mixinStandardHelpOptions = true, version = "genre-tagger host-demo 0.1.0",
+@Command(name = "host-demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Classify tracks and retag a music library with the genre plugin.",
         subcommands = {ClassifyCommand.class, RetagCommand.class, UndoCommand.class, PluginsCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class})
@@ -21,6 +21,8 @@ public final class HostCli implements Callable<Integer> {
     static final int SOME_FAILED = 1;
     /** The command line was wrong. */
     static final int USAGE = 2;
+    /** Another run holds the library's lock; nothing was written. */
+    static final int BUSY = 3;
 
     @Override
     public Integer call() {
@@ -48,6 +50,14 @@ public final class HostCli implements Callable<Integer> {
             return USAGE;
         }
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof org.genretagger.api.LibraryBusyException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                return BUSY;
+            }
+            if (e instanceof java.io.UncheckedIOException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                return SOME_FAILED;
+            }
             if (e instanceof IllegalArgumentException) {
                 cmd.getErr().println("error: " + e.getMessage());
                 return USAGE;
@@ -61,7 +71,7 @@ public final class HostCli implements Callable<Integer> {
     /** Options every command that loads plugins has. */
     abstract static class HostCommand implements Callable<Integer> {
         @Option(names = "--plugins-dir", paramLabel = "DIR",
-                description = "where plugin zips are (default: plugins/ beside host-demo.jar)")
+                description = "where plugin zips are (default: plugins/ beside host-demo.jar, or beside its folder)")
         Path pluginsDir;
 
         PluginHost host() {

@@ -27,11 +27,16 @@ final class PluginHost implements AutoCloseable {
         manager.startPlugins();
     }
 
-    /** The folder beside the running jar: {@code host-demo/target/plugins}. */
+    /**
+     * The folder beside the running jar ({@code host-demo/target/plugins}), or beside the jar's
+     * folder (the unpacked tarball's {@code lib/host-demo.jar} and {@code plugins/}).
+     */
     static Path defaultDir() {
         try {
             Path jar = Path.of(HostCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return (Files.isDirectory(jar) ? jar.getParent() : jar.getParent()).resolve("plugins");
+            Path beside = jar.getParent().resolve("plugins");
+            Path above = jar.getParent().getParent() != null ? jar.getParent().getParent().resolve("plugins") : beside;
+            return Files.isDirectory(beside) || !Files.isDirectory(above) ? beside : above;
         } catch (Exception e) {
             return Path.of("plugins");
         }

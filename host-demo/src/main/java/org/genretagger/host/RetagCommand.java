@@ -29,8 +29,15 @@ final class RetagCommand extends HostCli.HostCommand {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "DIR", description = "the folder to retag, recursively")
+    @Parameters(paramLabel = "DIR", arity = "0..1", description = "the folder to retag, recursively")
     Path root;
+
+    @Option(names = "--plan", paramLabel = "FILE.csv|FILE.json",
+            description = "a dry run that writes every intended change (path, size, mtime, genre before/after, confidence, album, reason) to edit, then --apply")
+    Path plan;
+
+    @Option(names = "--apply", paramLabel = "PLAN", description = "write exactly the changes left in PLAN (made with --plan); nothing is classified, DIR is not needed")
+    Path apply;
 
     @Option(names = "--dry-run", negatable = true, description = "show what would be written; write nothing")
     Boolean dryRunOption;
@@ -96,10 +103,16 @@ final class RetagCommand extends HostCli.HostCommand {
     @Override
     public Integer call() throws IOException {
         // Flags: the command line (--x or --no-x), else the config file, else off.
-        boolean dryRun = ConfigDefaults.flag(spec, "dry-run", dryRunOption);
+        boolean dryRun = ConfigDefaults.flag(spec, "dry-run", dryRunOption) || plan != null;
+        if (apply != null && (plan != null || Boolean.TRUE.equals(dryRunOption))) {
+            throw new IllegalArgumentException("--apply writes the plan's changes; it goes with neither --dry-run nor --plan");
+        }
+        if (root == null && apply == null) {
+            throw new IllegalArgumentException("retag needs DIR (or --apply PLAN)");
+        }
         boolean followSymlinks = ConfigDefaults.flag(spec, "follow-symlinks", followSymlinksOption);
         boolean keepMtime = ConfigDefaults.flag(spec, "keep-mtime", keepMtimeOption);
-        RetagRequest request = RetagRequest.builder(root)
+        RetagRequest request = RetagRequest.builder(root != null ? root : apply)
                 .dryRun(dryRun)
                 .policy(parsePolicy(policy))
                 .minConfidence(minConfidence)
@@ -118,6 +131,11 @@ final class RetagCommand extends HostCli.HostCommand {
                 .verify(AudioCheck.parse(verify))
                 .build();
         PrintWriter out = spec.commandLine().getOut();
+        if (apply != null) {
+            try (PluginHost host = host()) {
+                return PlanApply.run(host.tagger(), request, apply, report, out);
+            }
+        }
         RetagReport result;
         String meaning;
         try (PluginHost host = host()) {
@@ -132,7 +150,7 @@ final class RetagCommand extends HostCli.HostCommand {
                             ? " (given; the model's own threshold is " + String.format(Locale.ROOT, "%.2f", info.defaultMinConfidence()) + ")" : "");
             out.flush();
             try (ProgressListener progress = new ProgressListener(System.out, dryRun ? "dry run" : "retag")) {
-                result = tagger.retag(request, progress);
+                result = plan != null ? tagger.plan(request, plan, progress) : tagger.retag(request, progress);
             }
         }
         RunReport.printSummary(result, out);
@@ -143,6 +161,9 @@ final class RetagCommand extends HostCli.HostCommand {
         if (report != null) {
             RunReport.write(result, report);
             out.println("report: " + report);
+        }
+        if (plan != null) {
+            out.println("plan: " + plan + " (edit it, then write it with: genre-tagger retag --apply " + plan + ")");
         }
         out.println(result.journal() != null ? "journal: " + result.journal() + " (undo with: host-demo undo " + result.journal() + ")"
                 : "dry run: nothing written, no journal");

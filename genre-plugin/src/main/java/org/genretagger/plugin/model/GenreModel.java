@@ -83,18 +83,26 @@ public final class GenreModel implements AutoCloseable {
     }
 
     /**
+     * @return the bundled model's config alone (its labels, genres, rates), without loading the
+     *     network
+     * @throws IOException if the plugin was built without a model
+     */
+    public static ModelConfig bundledConfig() throws IOException {
+        try (InputStream in = GenreModel.class.getClassLoader().getResourceAsStream(BUNDLED + CONFIG_FILE)) {
+            if (in == null) {
+                throw new IOException("no model bundled in the plugin (" + BUNDLED + CONFIG_FILE + " missing)");
+            }
+            return ModelConfig.read(new InputStreamReader(in, StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
      * @return the model bundled in the plugin
      * @throws IOException if the plugin was built without a model
      */
     public static GenreModel loadBundled() throws IOException {
         ClassLoader cl = GenreModel.class.getClassLoader();
-        ModelConfig config;
-        try (InputStream in = cl.getResourceAsStream(BUNDLED + CONFIG_FILE)) {
-            if (in == null) {
-                throw new IOException("no model bundled in the plugin (" + BUNDLED + CONFIG_FILE + " missing)");
-            }
-            config = ModelConfig.read(new InputStreamReader(in, StandardCharsets.UTF_8));
-        }
+        ModelConfig config = bundledConfig();
         try (InputStream in = cl.getResourceAsStream(BUNDLED + config.weights)) {
             if (in == null) {
                 throw new IOException("bundled model weights " + config.weights + " missing");
