@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param keepMtime keep each file's modification time when writing
  * @param genreNames label to written name overrides, e.g. {@code hiphop=Hip Hop}
  * @param analysis how much of each track to listen to; {@code null} for the model's default
+ * @param grouping one verdict per track, or one per album shared by its tracks (see
+ *     {@link Grouping#ALBUM}); policies still apply track by track
  */
 public record RetagRequest(
         Path root,
@@ -45,7 +47,8 @@ public record RetagRequest(
         Path resume,
         boolean keepMtime,
         Map<String, String> genreNames,
-        Analysis analysis) {
+        Analysis analysis,
+        Grouping grouping) {
 
     /** Validates and copies. */
     public RetagRequest {
@@ -53,6 +56,7 @@ public record RetagRequest(
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(separator, "separator");
         Objects.requireNonNull(id3Version, "id3Version");
+        Objects.requireNonNull(grouping, "grouping");
         if (maxGenres < 1) {
             throw new IllegalArgumentException("max genres must be at least 1: " + maxGenres);
         }
@@ -93,6 +97,7 @@ public record RetagRequest(
         b.keepMtime = keepMtime;
         b.genreNames = genreNames;
         b.analysis = analysis;
+        b.grouping = grouping;
         return b;
     }
 
@@ -114,6 +119,7 @@ public record RetagRequest(
         private boolean keepMtime;
         private Map<String, String> genreNames = Map.of();
         private Analysis analysis;
+        private Grouping grouping = Grouping.TRACK;
 
         private Builder(Path root) {
             this.root = root;
@@ -151,11 +157,14 @@ public record RetagRequest(
         public Builder genreNames(Map<String, String> v) { genreNames = v; return this; }
         /** @param v the analysis, or null for the model's default @return this */
         public Builder analysis(Analysis v) { analysis = v; return this; }
+        /** @param v one verdict per track (default) or per album @return this */
+        public Builder grouping(Grouping v) { grouping = v; return this; }
 
         /** @return the request */
         public RetagRequest build() {
             return new RetagRequest(root, dryRun, policy, minConfidence, maxGenres, separator, id3Version, threads,
-                    includes, excludes, followSymlinks, journal, resume, keepMtime, genreNames, analysis);
+                    includes, excludes, followSymlinks, journal, resume, keepMtime, genreNames, analysis,
+                    grouping);
         }
     }
 }
