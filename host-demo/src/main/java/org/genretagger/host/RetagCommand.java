@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.genretagger.api.Analysis;
+import org.genretagger.api.Grouping;
 import org.genretagger.api.Id3Version;
 import org.genretagger.api.LibraryTagger;
 import org.genretagger.api.ModelInfo;
@@ -34,7 +35,8 @@ final class RetagCommand extends HostCli.HostCommand {
     @Option(names = "--dry-run", negatable = true, description = "show what would be written; write nothing")
     Boolean dryRunOption;
 
-    @Option(names = "--report", paramLabel = "FILE.json|FILE.csv", description = "write one row per track: path, outcome, genre before/after, top-3, message")
+    @Option(names = "--report", paramLabel = "FILE.json|FILE.csv|FILE.html", description = "write one row per track: path, outcome, genre before/after, top-3, album, message; "
+            + ".html: a self-contained page with charts, a sortable table and each track's window timeline")
     Path report;
 
     @Option(names = "--policy", defaultValue = "fill-empty", paramLabel = "fill-empty|replace|merge",
@@ -84,6 +86,11 @@ final class RetagCommand extends HostCli.HostCommand {
     @Option(names = "--analysis", paramLabel = "full|sample:N", description = "windows classified per track (default: the model's)")
     String analysis;
 
+    @Option(names = "--by", defaultValue = "track", paramLabel = "track|album",
+            description = "one verdict per track (default), or one per album (album-artist/artist + album tags, "
+                    + "compilations, or a folder of one artist's untitled tracks) that all its tracks get")
+    String by;
+
     @Option(names = "--config", paramLabel = "FILE", description = "config file with option defaults")
     Path config;
 
@@ -109,13 +116,15 @@ final class RetagCommand extends HostCli.HostCommand {
                 .keepMtime(keepMtime)
                 .genreNames(ConfigDefaults.genreNames(spec, genreNames))
                 .analysis(analysis != null ? Analysis.parse(analysis) : null)
+                .grouping(parseGrouping(by))
                 .build();
         PrintWriter out = spec.commandLine().getOut();
         RetagReport result;
         String meaning;
+        ModelInfo info;
         try (PluginHost host = host()) {
             LibraryTagger tagger = host.tagger();
-            ModelInfo info = host.classifier().modelInfo();
+            info = host.classifier().modelInfo();
             double threshold = minConfidence != null ? minConfidence : info.defaultMinConfidence();
             meaning = minConfidence == null && !info.thresholdMeaning().isEmpty() ? info.thresholdMeaning()
                     : minConfidence != null && minConfidence.equals(info.defaultMinConfidence()) && !info.thresholdMeaning().isEmpty()
@@ -134,7 +143,7 @@ final class RetagCommand extends HostCli.HostCommand {
                     meaning != null ? " (" + meaning + ")" : "");
         }
         if (report != null) {
-            RunReport.write(result, report);
+            RunReport.write(result, report, info);
             out.println("report: " + report);
         }
         out.println(result.journal() != null ? "journal: " + result.journal() + " (undo with: host-demo undo " + result.journal() + ")"
@@ -149,6 +158,14 @@ final class RetagCommand extends HostCli.HostCommand {
             case "replace" -> TagPolicy.REPLACE;
             case "merge" -> TagPolicy.MERGE;
             default -> throw new IllegalArgumentException("--policy must be fill-empty, replace or merge, not '" + s + "'");
+        };
+    }
+
+    static Grouping parseGrouping(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "track" -> Grouping.TRACK;
+            case "album" -> Grouping.ALBUM;
+            default -> throw new IllegalArgumentException("--by must be track or album, not '" + s + "'");
         };
     }
 
