@@ -80,6 +80,9 @@ class AlbumTest {
 
         List<String> members = List.of("tone.mp3", "tone.ogg", "tone.m4a", "tone-alac.m4a", "tone.wav", "tone.aiff", "tone.wma",
                 "tone-22k-mono.wav");
+        for (String m : members) {
+            assertEquals("Tone Band - Tones", album.get(m).album(), m + ": " + album.get(m));
+        }
         double[] albumMean = mean(members.stream().flatMap(m -> album.get(m).timeline().stream()).toList());
         TrackResult first = album.get(members.get(0));
         for (String m : members) {

@@ -176,6 +176,11 @@ public final class GenreTags {
     }
 
     private static String first(Tag tag, FieldKey key) {
+        if (tag instanceof WavTag wav) {
+            // Taggers write WAV album fields to the ID3 chunk, the INFO chunk or both: take whichever has it.
+            String id3 = wav.isExistingId3Tag() ? first(wav.getID3Tag(), key) : "";
+            return !id3.isEmpty() || !wav.isExistingInfoTag() ? id3 : first(wav.getInfoTag(), key);
+        }
         try {
             return tag == null ? "" : tag.getFirst(key).trim();
         } catch (RuntimeException e) {
