@@ -132,6 +132,9 @@ final class RetagCommand extends HostCli.HostCommand {
             out.printf(Locale.ROOT, "%s%s: policy %s, min confidence %.2f%s%n", dryRun ? "dry run of " : "retag ", root,
                     policy, threshold, meaning != null ? " (" + meaning + ")" : minConfidence != null
                             ? " (given; the model's own threshold is " + String.format(Locale.ROOT, "%.2f", info.defaultMinConfidence()) + ")" : "");
+            if (request.grouping() == Grouping.ALBUM) {
+                out.println("by album: every track is heard first, then albums are decided and written; progress counts the writing");
+            }
             out.flush();
             try (ProgressListener progress = new ProgressListener(System.out, dryRun ? "dry run" : "retag")) {
                 result = tagger.retag(request, progress);
