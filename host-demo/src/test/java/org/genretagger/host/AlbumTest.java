@@ -49,7 +49,7 @@ class AlbumTest {
     }
 
     /** Every format; all but Opus and AU (which Jaudiotagger cannot tag) tagged artist "Tone Band", album "Tones". */
-    private static Path album(Path dir) throws Exception {
+    static Path album(Path dir) throws Exception {
         Path lib = dir.toRealPath().resolve("lib");
         for (Path f : TestLibrary.copyFormats(lib)) {
             String n = f.getFileName().toString();

@@ -91,10 +91,11 @@ class HtmlReportTest {
     @Test
     void reportOfARunLoadsSortsAndFiltersInChromium(@TempDir Path dir) throws Exception {
         requireChromium();
-        Path lib = dir.toRealPath().resolve("lib");
-        List<Path> files = TestLibrary.copyFormats(lib);
+        Path lib = AlbumTest.album(dir); // every format, most of them tagged as one album
+        List<Path> files = TestLibrary.listFiles(lib);
         Path page = dir.resolve("report.html");
-        TestLibrary.CliRun run = TestLibrary.runCli("retag", lib.toString(), "--dry-run", "--min-confidence", "0", "--report", page.toString());
+        TestLibrary.CliRun run = TestLibrary.runCli("retag", lib.toString(), "--dry-run", "--by", "album", "--min-confidence", "0",
+                "--report", page.toString());
         assertEquals(HostCli.OK, run.exit(), run.out());
         String html = Files.readString(page);
         // Self-contained: nothing is fetched, no external script, style sheet, font or image.
@@ -107,6 +108,7 @@ class HtmlReportTest {
         // The first row after sorting is the most confident track of the run.
         JsonArray tracks = data(page).getAsJsonArray("tracks");
         double best = -1;
+        int albums = 0;
         for (JsonElement t : tracks) {
             best = Math.max(best, t.getAsJsonArray().get(4).getAsJsonArray().get(0).getAsJsonArray().get(1).getAsDouble());
         }
@@ -116,7 +118,9 @@ class HtmlReportTest {
                 assertEquals(best, row.get(4).getAsJsonArray().get(0).getAsJsonArray().get(1).getAsDouble(), 1e-9);
             }
             assertFalse(row.get(8).getAsString().isEmpty(), "each track has its window timeline: " + row);
+            albums += row.get(5).getAsString().equals("Tone Band - Tones") ? 1 : 0;
         }
+        assertEquals(files.size() - 2, albums, "all but the untagged Opus and AU are in the album");
 
         // A picture for people to look at.
         Path png = Path.of("target", "report.png").toAbsolutePath();
