@@ -430,8 +430,8 @@ public final class RetagJob {
         String notMusic = config.notMusicLabel;
         // A threshold of 0 asks for the likeliest genre whatever the track sounds like.
         if (top.get(0).label().equals(notMusic) && minConfidence > 0) {
-            return new TrackResult(track, Outcome.LOW_CONFIDENCE, before, before, top3, String.format(Locale.ROOT,
-                    "sounds like speech, noise, tones or silence, not music (%.2f); no genre written", top.get(0).probability()));
+            return withTrack.apply(new TrackResult(track, Outcome.LOW_CONFIDENCE, before, before, top3, String.format(Locale.ROOT,
+                    "sounds like speech, noise, tones or silence, not music (%.2f); no genre written", top.get(0).probability())));
         }
         if (top.get(0).probability() < minConfidence) {
             return withTrack.apply(new TrackResult(track, Outcome.LOW_CONFIDENCE, before, before, top3, String.format(Locale.ROOT,
