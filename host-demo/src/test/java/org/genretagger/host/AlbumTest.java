@@ -34,6 +34,7 @@ import org.pf4j.PluginManager;
  * mean of all its tracks' windows, written to every track the policy lets through.
  */
 class AlbumTest {
+    private static final java.util.logging.Logger JAUDIOTAGGER = java.util.logging.Logger.getLogger("org.jaudiotagger");
     private static PluginManager pm;
     private static LibraryTagger tagger;
 
@@ -51,6 +52,7 @@ class AlbumTest {
     /** Every format; all but Opus and AU (which Jaudiotagger cannot tag) tagged artist "Tone Band", album "Tones". */
     static Path album(Path dir) throws Exception {
         Path lib = dir.toRealPath().resolve("lib");
+        JAUDIOTAGGER.setLevel(java.util.logging.Level.WARNING); // its INFO and "SEVERE" chatter on every WAV write
         for (Path f : TestLibrary.copyFormats(lib)) {
             String n = f.getFileName().toString();
             if (!n.endsWith(".opus") && !n.endsWith(".au")) {
