@@ -22,4 +22,7 @@ enc -c:a pcm_s16be tone.aiff
 enc -c:a pcm_s16be -f au tone.au
 enc -c:a wmav2 -b:a 64k tone.wma
 enc -ac 1 -ar 22050 -c:a pcm_s16le tone-22k-mono.wav
+# Album fields in an Opus comment header (which Jaudiotagger cannot write), for --by album.
+ffmpeg -v error -y -i tone.opus -c copy -map_metadata -1 -metadata ARTIST="Opus Artist" -metadata ALBUMARTIST="Various Artists" \
+  -metadata ALBUM="Opus Album" -metadata COMPILATION=1 -metadata GENRE=Jazz album-tags.opus
 rm -f "$src"

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.genretagger.api.Analysis;
 import org.genretagger.api.AudioCheck;
+import org.genretagger.api.Grouping;
 import org.genretagger.api.Id3Version;
 import org.genretagger.api.LibraryTagger;
 import org.genretagger.api.ModelInfo;
@@ -42,7 +43,8 @@ final class RetagCommand extends HostCli.HostCommand {
     @Option(names = "--dry-run", negatable = true, description = "show what would be written; write nothing")
     Boolean dryRunOption;
 
-    @Option(names = "--report", paramLabel = "FILE.json|FILE.csv", description = "write one row per track: path, outcome, genre before/after, top-3, message")
+    @Option(names = "--report", paramLabel = "FILE.json|FILE.csv|FILE.html", description = "write one row per track: path, outcome, genre before/after, top-3, album, message; "
+            + ".html: a self-contained page with charts, a sortable table and each track's window timeline")
     Path report;
 
     @Option(names = "--policy", defaultValue = "fill-empty", paramLabel = "fill-empty|replace|merge",
@@ -96,6 +98,10 @@ final class RetagCommand extends HostCli.HostCommand {
             description = "how a write proves the audio unchanged: compare the audio packets and decoder setup (default), "
                     + "or decode both files whole and compare the samples (slower)")
     String verify;
+    @Option(names = "--by", defaultValue = "track", paramLabel = "track|album",
+            description = "one verdict per track (default), or one per album (album-artist/artist + album tags, "
+                    + "compilations, or a folder of one artist's untitled tracks) that all its tracks get")
+    String by;
 
     @Option(names = "--config", paramLabel = "FILE", description = "config file with option defaults")
     Path config;
@@ -129,6 +135,7 @@ final class RetagCommand extends HostCli.HostCommand {
                 .genreNames(ConfigDefaults.genreNames(spec, genreNames))
                 .analysis(analysis != null ? Analysis.parse(analysis) : null)
                 .verify(AudioCheck.parse(verify))
+                .grouping(parseGrouping(by))
                 .build();
         PrintWriter out = spec.commandLine().getOut();
         if (apply != null) {
@@ -138,9 +145,10 @@ final class RetagCommand extends HostCli.HostCommand {
         }
         RetagReport result;
         String meaning;
+        ModelInfo info;
         try (PluginHost host = host()) {
             LibraryTagger tagger = host.tagger();
-            ModelInfo info = host.classifier().modelInfo();
+            info = host.classifier().modelInfo();
             double threshold = minConfidence != null ? minConfidence : info.defaultMinConfidence();
             meaning = minConfidence == null && !info.thresholdMeaning().isEmpty() ? info.thresholdMeaning()
                     : minConfidence != null && minConfidence.equals(info.defaultMinConfidence()) && !info.thresholdMeaning().isEmpty()
@@ -148,6 +156,9 @@ final class RetagCommand extends HostCli.HostCommand {
             out.printf(Locale.ROOT, "%s%s: policy %s, min confidence %.2f%s%n", dryRun ? "dry run of " : "retag ", root,
                     policy, threshold, meaning != null ? " (" + meaning + ")" : minConfidence != null
                             ? " (given; the model's own threshold is " + String.format(Locale.ROOT, "%.2f", info.defaultMinConfidence()) + ")" : "");
+            if (request.grouping() == Grouping.ALBUM) {
+                out.println("by album: every track is heard first, then albums are decided and written; progress counts the writing");
+            }
             out.flush();
             try (ProgressListener progress = new ProgressListener(System.out, dryRun ? "dry run" : "retag")) {
                 result = plan != null ? tagger.plan(request, plan, progress) : tagger.retag(request, progress);
@@ -159,7 +170,7 @@ final class RetagCommand extends HostCli.HostCommand {
                     meaning != null ? " (" + meaning + ")" : "");
         }
         if (report != null) {
-            RunReport.write(result, report);
+            RunReport.write(result, report, info);
             out.println("report: " + report);
         }
         if (plan != null) {
@@ -177,6 +188,14 @@ final class RetagCommand extends HostCli.HostCommand {
             case "replace" -> TagPolicy.REPLACE;
             case "merge" -> TagPolicy.MERGE;
             default -> throw new IllegalArgumentException("--policy must be fill-empty, replace or merge, not '" + s + "'");
+        };
+    }
+
+    static Grouping parseGrouping(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "track" -> Grouping.TRACK;
+            case "album" -> Grouping.ALBUM;
+            default -> throw new IllegalArgumentException("--by must be track or album, not '" + s + "'");
         };
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.genretagger.api.GenreScore;
+import org.genretagger.api.ModelInfo;
 import org.genretagger.api.Outcome;
 import org.genretagger.api.RetagReport;
 import org.genretagger.api.TrackResult;
@@ -48,14 +49,16 @@ final class RunReport {
         }
     }
 
-    static void write(RetagReport report, Path file) throws IOException {
+    static void write(RetagReport report, Path file, ModelInfo model) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".csv")) {
             writeCsv(report.results(), file);
         } else if (name.endsWith(".json")) {
             writeJson(report, file);
+        } else if (name.endsWith(".html")) {
+            HtmlReport.write(report, model, file);
         } else {
-            throw new IllegalArgumentException("--report must end in .json or .csv: " + file);
+            throw new IllegalArgumentException("--report must end in .json, .csv or .html: " + file);
         }
     }
 
@@ -79,6 +82,8 @@ final class RunReport {
                 top.add(t);
             }
             o.add("top", top);
+            o.addProperty("album", r.album());
+            o.addProperty("trackGenre", r.trackTop() == null ? null : r.trackTop().genre());
             o.addProperty("message", r.message());
             rows.add(o);
         }
@@ -89,7 +94,7 @@ final class RunReport {
 
     private static void writeCsv(List<TrackResult> results, Path file) throws IOException {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write("path,outcome,genre_before,genre_after,top1,p1,top2,p2,top3,p3,message\n");
+            w.write("path,outcome,genre_before,genre_after,top1,p1,top2,p2,top3,p3,message,album,track_genre\n");
             for (TrackResult r : results) {
                 StringBuilder sb = new StringBuilder();
                 sb.append(csv(r.file().toString())).append(',').append(r.outcome().name().toLowerCase(Locale.ROOT)).append(',')
@@ -102,7 +107,8 @@ final class RunReport {
                         sb.append(",,");
                     }
                 }
-                sb.append(',').append(csv(r.message())).append('\n');
+                sb.append(',').append(csv(r.message())).append(',').append(csv(r.album())).append(',')
+                        .append(csv(r.trackTop() == null ? "" : r.trackTop().genre())).append('\n');
                 w.write(sb.toString());
             }
         }

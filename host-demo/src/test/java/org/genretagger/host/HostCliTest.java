@@ -65,7 +65,7 @@ class HostCliTest {
             assertTrue(java.util.Arrays.equals(before.get(i), Files.readAllBytes(files.get(i))), "dry run wrote " + files.get(i));
         }
         List<String> rows = Files.readAllLines(csv);
-        assertEquals("path,outcome,genre_before,genre_after,top1,p1,top2,p2,top3,p3,message", rows.get(0));
+        assertEquals("path,outcome,genre_before,genre_after,top1,p1,top2,p2,top3,p3,message,album,track_genre", rows.get(0));
         assertEquals(files.size() + 1, rows.size());
         assertEquals(files.size() - 1, rows.stream().filter(r -> r.contains(",would_tag,")).count(), String.join("\n", rows));
         assertTrue(dry.out().contains("dry run: nothing written"), dry.out());

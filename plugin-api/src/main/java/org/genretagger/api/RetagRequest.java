@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param genreNames label to written name overrides, e.g. {@code hiphop=Hip Hop}
  * @param analysis how much of each track to listen to; {@code null} for the model's default
  * @param verify how a write proves the audio unchanged (default {@link AudioCheck#PACKETS})
+ * @param grouping one verdict per track, or one per album shared by its tracks (see
+ *     {@link Grouping#ALBUM}); policies still apply track by track
  */
 public record RetagRequest(
         Path root,
@@ -47,7 +49,8 @@ public record RetagRequest(
         boolean keepMtime,
         Map<String, String> genreNames,
         Analysis analysis,
-        AudioCheck verify) {
+        AudioCheck verify,
+        Grouping grouping) {
 
     /** Validates and copies. */
     public RetagRequest {
@@ -56,6 +59,7 @@ public record RetagRequest(
         Objects.requireNonNull(separator, "separator");
         Objects.requireNonNull(id3Version, "id3Version");
         Objects.requireNonNull(verify, "verify");
+        Objects.requireNonNull(grouping, "grouping");
         if (maxGenres < 1) {
             throw new IllegalArgumentException("max genres must be at least 1: " + maxGenres);
         }
@@ -97,6 +101,7 @@ public record RetagRequest(
         b.genreNames = genreNames;
         b.analysis = analysis;
         b.verify = verify;
+        b.grouping = grouping;
         return b;
     }
 
@@ -119,6 +124,7 @@ public record RetagRequest(
         private Map<String, String> genreNames = Map.of();
         private Analysis analysis;
         private AudioCheck verify = AudioCheck.PACKETS;
+        private Grouping grouping = Grouping.TRACK;
 
         private Builder(Path root) {
             this.root = root;
@@ -158,11 +164,13 @@ public record RetagRequest(
         public Builder analysis(Analysis v) { analysis = v; return this; }
         /** @param v how a write proves the audio unchanged @return this */
         public Builder verify(AudioCheck v) { verify = v; return this; }
+        /** @param v one verdict per track (default) or per album @return this */
+        public Builder grouping(Grouping v) { grouping = v; return this; }
 
         /** @return the request */
         public RetagRequest build() {
             return new RetagRequest(root, dryRun, policy, minConfidence, maxGenres, separator, id3Version, threads,
-                    includes, excludes, followSymlinks, journal, resume, keepMtime, genreNames, analysis, verify);
+                    includes, excludes, followSymlinks, journal, resume, keepMtime, genreNames, analysis, verify, grouping);
         }
     }
 }

@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Set;
 import org.genretagger.api.Analysis;
 import org.genretagger.api.ClassificationException;
-import org.genretagger.api.GenreScore;
 import org.genretagger.api.TrackPrediction;
 import org.genretagger.api.WindowPrediction;
 import org.genretagger.plugin.audio.AudioDecoder;
@@ -489,16 +488,7 @@ public final class TrackAnalyzer {
                 }
                 timeline.add(new WindowPrediction((double) resultStarts.get(i) * config.hopLength / config.sampleRate, p));
             }
-            Integer[] order = new Integer[sum.length];
-            for (int k = 0; k < order.length; k++) {
-                order[k] = k;
-            }
-            Arrays.sort(order, (a, b) -> Double.compare(sum[b], sum[a]));
-            List<GenreScore> genres = new ArrayList<>(order.length);
-            for (int k : order) {
-                genres.add(new GenreScore(genreNames.get(k), config.labels.get(k), sum[k] / n));
-            }
-            return new TrackPrediction(file, genres, seconds, timeline);
+            return new TrackPrediction(file, Verdict.rank(sum, n, genreNames, config.labels), seconds, timeline);
         }
     }
 }

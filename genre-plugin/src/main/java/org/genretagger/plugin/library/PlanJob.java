@@ -75,7 +75,8 @@ public final class PlanJob {
 
     private RetagReport apply(RetagPlan.Plan plan, Path root, long start) throws IOException {
         Path journalPath = options.journal() != null ? options.journal() : Journal.defaultPath("retag");
-        SafeTagWriter writer = new SafeTagWriter(options.id3Version(), options.separator(), options.keepMtime(), config.sampleRate);
+        SafeTagWriter writer = new SafeTagWriter(options.id3Version(), options.separator(), options.keepMtime(), config.sampleRate,
+                org.genretagger.api.AudioCheck.PACKETS, new org.genretagger.plugin.analysis.StageTimes());
         List<TrackResult> results = new ArrayList<>();
         Map<String, List<String>> unknown = new LinkedHashMap<>();
         List<String> notices = new ArrayList<>();

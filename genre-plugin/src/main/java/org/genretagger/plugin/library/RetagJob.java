@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.genretagger.api.AudioCheck;
 import org.genretagger.api.GenreScore;
+import org.genretagger.api.Grouping;
 import org.genretagger.api.Outcome;
 import org.genretagger.api.RetagListener;
 import org.genretagger.api.RetagReport;
@@ -71,6 +72,8 @@ public final class RetagJob {
     private final long trackTimeoutSeconds;
     private final long watchdogSeconds;
     private final StageTimes times = new StageTimes();
+    /** {@code --by album}: the first pass's classifications and the album verdicts; null by track. */
+    private AlbumVerdicts albums;
 
     /**
      * @param analyzer the classifier
@@ -159,31 +162,69 @@ public final class RetagJob {
             return single(TrackResult.of(request.root(), Outcome.FAILED, "journal: " + e.getMessage()), start, notices);
         }
         List<Path> tracks = scan.tracks();
-        listener.started(tracks.size());
         SafeTagWriter writer = new SafeTagWriter(request.id3Version(), request.separator(), request.keepMtime(), config.sampleRate,
                 request.verify(), times);
         int threads = request.threads() > 0 ? request.threads() : Runtime.getRuntime().availableProcessors();
-        Semaphore slots = new Semaphore(threads);
-        CountDownLatch left = new CountDownLatch(tracks.size());
-        Set<Task> running = ConcurrentHashMap.newKeySet();
+        if (request.grouping() == Grouping.ALBUM) {
+            albums = firstPass(tracks, finished, threads);
+        }
+        listener.started(tracks.size());
         Journal j = journal;
         Object lock = new Object();
-        // Records a track's one result: journal, report, listener, and frees its slot.
-        java.util.function.BiConsumer<Task, TrackResult> report = (task, r) -> {
-            running.remove(task);
+        List<Path> notReached = forEach(tracks, threads, task -> {
+            TrackResult r = resumed(task.track, finished, pending);
+            return r != null ? r : safely(task, writer, j);
+        }, (task, r) -> {
             TrackResult out = r;
             if (j != null && !r.message().startsWith("done in the resumed run")) {
                 try {
                     j.done(key(task.track), r.outcome().name());
                 } catch (IOException e) {
-                    out = new TrackResult(r.file(), r.outcome(), r.genreBefore(), r.genreAfter(), r.top(),
-                            (r.message().isEmpty() ? "" : r.message() + "; ") + "journal: " + e.getMessage());
+                    out = r.withMessage((r.message().isEmpty() ? "" : r.message() + "; ") + "journal: " + e.getMessage());
                 }
             }
             synchronized (lock) {
                 results.add(out);
                 listener.trackFinished(out);
             }
+        });
+        // The host wants us to stop: the tracks not started are reported as such.
+        for (Path track : notReached) {
+            synchronized (lock) {
+                TrackResult r = TrackResult.of(track, Outcome.SKIPPED, "not reached: the run was interrupted");
+                results.add(r);
+                listener.trackFinished(r);
+            }
+        }
+        if (journal != null) {
+            try {
+                journal.close();
+            } catch (IOException e) {
+                // every entry was already forced to disk
+            }
+        }
+        List<TrackResult> snapshot;
+        synchronized (lock) {
+            snapshot = new ArrayList<>(results);
+        }
+        return new RetagReport(snapshot, journalPath, Duration.ofNanos(System.nanoTime() - start), minConfidence, times.seconds(),
+                notices);
+    }
+
+    /**
+     * Runs {@code work} on each track on {@code threads} workers, under the watchdog; each track's
+     * one result (the work's, or the watchdog's FAILED) goes to {@code sink}, and its slot is freed.
+     *
+     * @return the tracks not started because the thread was interrupted
+     */
+    private List<Path> forEach(List<Path> tracks, int threads, java.util.function.Function<Task, TrackResult> work,
+            java.util.function.BiConsumer<Task, TrackResult> sink) {
+        Semaphore slots = new Semaphore(threads);
+        CountDownLatch left = new CountDownLatch(tracks.size());
+        Set<Task> running = ConcurrentHashMap.newKeySet();
+        java.util.function.BiConsumer<Task, TrackResult> report = (task, r) -> {
+            running.remove(task);
+            sink.accept(task, r);
             slots.release();
             left.countDown();
         };
@@ -223,10 +264,7 @@ public final class RetagJob {
                     if (!task.state.compareAndSet(QUEUED, RUNNING)) {
                         return;
                     }
-                    TrackResult r = resumed(track, finished, pending);
-                    if (r == null) {
-                        r = safely(task, writer, j);
-                    }
+                    TrackResult r = work.apply(task);
                     int s = task.state.get();
                     if ((s == RUNNING || s == WRITING) && task.state.compareAndSet(s, FINISHED)) {
                         Thread.interrupted(); // a late interrupt from the watchdog must not leak into the next task
@@ -237,32 +275,48 @@ public final class RetagJob {
             }
             left.await();
         } catch (InterruptedException e) {
-            // The host wants us to stop: the tracks not started are reported as such.
-            for (Path track : tracks.subList(submitted, tracks.size())) {
-                synchronized (lock) {
-                    TrackResult r = TrackResult.of(track, Outcome.SKIPPED, "not reached: the run was interrupted");
-                    results.add(r);
-                    listener.trackFinished(r);
-                }
-            }
             Thread.currentThread().interrupt();
+            return tracks.subList(submitted, tracks.size());
         } finally {
             watchdog.shutdownNow();
             pool.shutdown();
         }
-        if (journal != null) {
+        return List.of();
+    }
+
+    /**
+     * {@code --by album}, first pass: reads every track's tags and classifies the tracks the
+     * policy lets through, so that each album's verdict is known before any of its tracks is
+     * written; the second pass takes the classifications over instead of decoding again.
+     */
+    private AlbumVerdicts firstPass(List<Path> tracks, Set<Path> finished, int threads) {
+        AlbumVerdicts albums = new AlbumVerdicts();
+        List<Path> todo = tracks.stream().filter(t -> !finished.contains(key(t))).toList();
+        forEach(todo, threads, task -> {
+            Path track = task.track;
             try {
-                journal.close();
-            } catch (IOException e) {
-                // every entry was already forced to disk
+                if (GenreTags.supports(track)) {
+                    GenreTags.TrackTags tags = GenreTags.readTrackTags(track);
+                    albums.tags(track, tags);
+                    if (request.policy() == TagPolicy.FILL_EMPTY && !tags.genres().isEmpty()) {
+                        return null;
+                    }
+                }
+                albums.classified(track, analyzer.analyze(track, request.analysis(), times,
+                        System.nanoTime() + TimeUnit.SECONDS.toNanos(trackTimeoutSeconds)));
+            } catch (org.genretagger.api.ClassificationException e) {
+                albums.failed(track, e);
+            } catch (Throwable e) {
+                // Unreadable tags and the like: the second pass meets them again and reports them.
             }
-        }
-        List<TrackResult> snapshot;
-        synchronized (lock) {
-            snapshot = new ArrayList<>(results);
-        }
-        return new RetagReport(snapshot, journalPath, Duration.ofNanos(System.nanoTime() - start), minConfidence, times.seconds(),
-                notices);
+            return null;
+        }, (task, r) -> {
+            if (r != null) { // the watchdog gave up on it
+                albums.failed(task.track, new org.genretagger.api.ClassificationException(r.message()));
+            }
+        });
+        albums.decide(tracks, config);
+        return albums;
     }
 
     private RetagReport single(TrackResult r, long start, List<String> notices) {
@@ -356,56 +410,65 @@ public final class RetagJob {
         }
         TrackAnalyzer.Analyzed analyzed;
         try {
-            analyzed = analyzer.analyze(track, request.analysis(), times,
-                    System.nanoTime() + TimeUnit.SECONDS.toNanos(trackTimeoutSeconds));
+            analyzed = albums != null ? albums.take(track) : null;
+            if (analyzed == null) {
+                analyzed = analyzer.analyze(track, request.analysis(), times,
+                        System.nanoTime() + TimeUnit.SECONDS.toNanos(trackTimeoutSeconds));
+            }
         } catch (org.genretagger.api.ClassificationException e) {
             return new TrackResult(track, Outcome.FAILED, before, before, List.of(), oneLine(e.getMessage()));
         }
-        List<GenreScore> top = named(analyzed.prediction());
+        TrackPrediction own = analyzed.prediction();
+        AlbumVerdicts.Album album = albums != null ? albums.albumOf(track) : null;
+        // By album, the album's verdict decides; the track's own top genre is reported beside it.
+        List<GenreScore> top = named(album != null ? album.genres() : own.genres());
         List<GenreScore> top3 = top.subList(0, Math.min(3, top.size()));
+        GenreScore ownTop = album != null ? named(own.genres()).get(0) : top.get(0);
+        java.util.function.UnaryOperator<TrackResult> withTrack = r -> new TrackResult(r.file(), r.outcome(), r.genreBefore(),
+                r.genreAfter(), r.top(), r.message(), album != null ? album.name() : "", ownTop, own.timeline());
         if (!taggable) {
-            return new TrackResult(track, Outcome.UNSUPPORTED, before, before, top3,
-                    "cannot write tags to ." + LibraryScanner.extension(track) + " files");
+            return withTrack.apply(new TrackResult(track, Outcome.UNSUPPORTED, before, before, top3,
+                    "cannot write tags to ." + LibraryScanner.extension(track) + " files"));
         }
         String notMusic = config.notMusicLabel;
         // A threshold of 0 asks for the likeliest genre whatever the track sounds like.
         if (top.get(0).label().equals(notMusic) && minConfidence > 0) {
-            return new TrackResult(track, Outcome.LOW_CONFIDENCE, before, before, top3, String.format(Locale.ROOT,
-                    "sounds like speech, noise, tones or silence, not music (%.2f); no genre written", top.get(0).probability()));
+            return withTrack.apply(new TrackResult(track, Outcome.LOW_CONFIDENCE, before, before, top3, String.format(Locale.ROOT,
+                    "sounds like speech, noise, tones or silence, not music (%.2f); no genre written", top.get(0).probability())));
         }
         if (top.get(0).probability() < minConfidence) {
-            return new TrackResult(track, Outcome.LOW_CONFIDENCE, before, before, top3, String.format(Locale.ROOT,
-                    "top genre %s at %.2f is below the confidence threshold %.2f", top.get(0).genre(), top.get(0).probability(), minConfidence));
+            return withTrack.apply(new TrackResult(track, Outcome.LOW_CONFIDENCE, before, before, top3, String.format(Locale.ROOT,
+                    (album != null ? "the album's " : "") + "top genre %s at %.2f is below the confidence threshold %.2f", top.get(0).genre(), top.get(0).probability(), minConfidence)));
         }
         List<GenreScore> genres = top.stream().filter(g -> !g.label().equals(notMusic)).toList();
         List<String> after = GenrePolicy.apply(request.policy(), before, GenrePolicy.chosen(genres, request.maxGenres()));
         if (GenrePolicy.sameGenres(before, after)) {
-            return new TrackResult(track, Outcome.UNCHANGED, before, after, top3, "");
+            return withTrack.apply(new TrackResult(track, Outcome.UNCHANGED, before, after, top3, ""));
         }
         if (request.dryRun()) {
-            return new TrackResult(track, Outcome.WOULD_TAG, before, after, top3, "");
+            return withTrack.apply(new TrackResult(track, Outcome.WOULD_TAG, before, after, top3, ""));
         }
         if (!task.claimWrite()) {
-            return new TrackResult(track, Outcome.FAILED, before, before, top3, track.getFileName() + ": given up by the watchdog");
+            return withTrack.apply(new TrackResult(track, Outcome.FAILED, before, before, top3, track.getFileName() + ": given up by the watchdog"));
         }
         long t0 = System.nanoTime();
         try {
             writer.write(track, before, after, analyzed.audio(), journal, snapshot, null, null);
         } catch (IOException e) {
-            return new TrackResult(track, Outcome.FAILED, before, before, top3, oneLine(e.getMessage()));
+            return withTrack.apply(new TrackResult(track, Outcome.FAILED, before, before, top3, oneLine(e.getMessage())));
         } finally {
             times.add(StageTimes.Stage.TAGS, System.nanoTime() - t0);
         }
-        return new TrackResult(track, Outcome.TAGGED, before, after, top3, "");
+        return withTrack.apply(new TrackResult(track, Outcome.TAGGED, before, after, top3, ""));
     }
 
     /**
      * The verdict with the user's names for the genres. Labels given the same name (say
      * {@code metal=Rock}) are one genre to the user, so their probabilities add up.
      */
-    private List<GenreScore> named(TrackPrediction p) {
+    private List<GenreScore> named(List<GenreScore> genres) {
         Map<String, GenreScore> byName = new LinkedHashMap<>();
-        for (GenreScore g : p.genres()) {
+        for (GenreScore g : genres) {
             String name = request.genreNames().getOrDefault(g.label(), g.genre());
             byName.merge(name.trim().toLowerCase(Locale.ROOT), new GenreScore(name, g.label(), g.probability()),
                     (a, b) -> new GenreScore(a.genre(), a.label(), a.probability() + b.probability()));

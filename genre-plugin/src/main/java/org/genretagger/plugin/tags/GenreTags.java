@@ -137,7 +137,63 @@ public final class GenreTags {
             if (kind == Kind.OPUS || kind == Kind.OGG && OggOpus.isOpus(file)) {
                 return OggOpus.readGenres(file);
             }
+            return genres(kind, read(file));
+        } catch (Exception e) {
+            throw new TagAccessException(file, "cannot read tags", e);
+        }
+    }
+
+    /**
+     * What a track says about the album it belongs to, read with its genres in one pass.
+     *
+     * @param genres as {@link #readGenres(Path)} gives them
+     * @param artist the artist, empty if none
+     * @param albumArtist the album artist, empty if none
+     * @param album the album title, empty if none
+     * @param compilation whether the compilation flag is set ({@code TCMP}, {@code COMPILATION},
+     *     {@code cpil})
+     */
+    public record TrackTags(List<String> genres, String artist, String albumArtist, String album, boolean compilation) {}
+
+    /**
+     * @param file a supported audio file
+     * @return its genres and album tags
+     * @throws TagAccessException if the file cannot be read or its format is not supported
+     */
+    public static TrackTags readTrackTags(Path file) throws TagAccessException {
+        Kind kind = requireKind(file);
+        try {
+            if (kind == Kind.OPUS || kind == Kind.OGG && OggOpus.isOpus(file)) {
+                return OggOpus.readTrackTags(file);
+            }
             AudioFile af = read(file);
+            Tag tag = af.getTag();
+            return new TrackTags(genres(kind, af), first(tag, FieldKey.ARTIST), first(tag, FieldKey.ALBUM_ARTIST),
+                    first(tag, FieldKey.ALBUM), isTrue(first(tag, FieldKey.IS_COMPILATION)));
+        } catch (Exception e) {
+            throw new TagAccessException(file, "cannot read tags", e);
+        }
+    }
+
+    private static String first(Tag tag, FieldKey key) {
+        if (tag instanceof WavTag wav) {
+            // Taggers write WAV album fields to the ID3 chunk, the INFO chunk or both: take whichever has it.
+            String id3 = wav.isExistingId3Tag() ? first(wav.getID3Tag(), key) : "";
+            return !id3.isEmpty() || !wav.isExistingInfoTag() ? id3 : first(wav.getInfoTag(), key);
+        }
+        try {
+            return tag == null ? "" : tag.getFirst(key).trim();
+        } catch (RuntimeException e) {
+            return ""; // a field this tag type cannot hold (ID3v1 has no album artist)
+        }
+    }
+
+    private static boolean isTrue(String v) {
+        return v.equals("1") || v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes");
+    }
+
+    private static List<String> genres(Kind kind, AudioFile af) {
+        {
             List<String> genres = new ArrayList<>();
             switch (kind) {
                 case MP3 -> {
@@ -190,8 +246,6 @@ public final class GenreTags {
                 default -> throw new AssertionError(kind);
             }
             return clean(genres);
-        } catch (Exception e) {
-            throw new TagAccessException(file, "cannot read tags", e);
         }
     }
 

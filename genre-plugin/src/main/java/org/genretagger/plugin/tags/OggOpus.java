@@ -54,19 +54,34 @@ final class OggOpus {
     }
 
     static List<String> readGenres(Path file) throws IOException {
+        return readTrackTags(file).genres();
+    }
+
+    /** @return the genres and album fields of the file's comment header */
+    static GenreTags.TrackTags readTrackTags(Path file) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-            Headers h = readHeaders(in);
-            List<String> genres = new ArrayList<>();
-            for (byte[] c : h.comments.list) {
-                if (isGenre(c)) {
-                    String v = new String(c, 6, c.length - 6, StandardCharsets.UTF_8).trim();
-                    if (!v.isEmpty()) {
-                        genres.add(v);
-                    }
+            List<byte[]> comments = readHeaders(in).comments.list;
+            List<String> artist = values(comments, "ARTIST");
+            List<String> albumArtist = values(comments, "ALBUMARTIST");
+            List<String> album = values(comments, "ALBUM");
+            List<String> compilation = values(comments, "COMPILATION");
+            return new GenreTags.TrackTags(values(comments, "GENRE"), artist.isEmpty() ? "" : artist.get(0),
+                    albumArtist.isEmpty() ? "" : albumArtist.get(0), album.isEmpty() ? "" : album.get(0),
+                    !compilation.isEmpty() && compilation.get(0).equals("1"));
+        }
+    }
+
+    private static List<String> values(List<byte[]> comments, String field) {
+        List<String> values = new ArrayList<>();
+        for (byte[] c : comments) {
+            if (hasKey(c, field)) {
+                String v = new String(c, field.length() + 1, c.length - field.length() - 1, StandardCharsets.UTF_8).trim();
+                if (!v.isEmpty()) {
+                    values.add(v);
                 }
             }
-            return genres;
         }
+        return values;
     }
 
     /** Rewrites the file through a temporary file in the same folder, then copies it back in place. */
@@ -117,10 +132,16 @@ final class OggOpus {
     }
 
     private static boolean isGenre(byte[] comment) {
-        if (comment.length < 6 || comment[5] != '=') {
+        return hasKey(comment, "GENRE");
+    }
+
+    /** Whether a {@code FIELD=value} comment has this field name (compared ignoring case). */
+    private static boolean hasKey(byte[] comment, String field) {
+        int n = field.length();
+        if (comment.length < n + 1 || comment[n] != '=') {
             return false;
         }
-        return new String(comment, 0, 5, StandardCharsets.US_ASCII).equalsIgnoreCase("GENRE");
+        return new String(comment, 0, n, StandardCharsets.US_ASCII).equalsIgnoreCase(field);
     }
 
     // ---- headers -------------------------------------------------------------------------------
