@@ -84,6 +84,9 @@ final class RetagCommand extends HostCli.HostCommand {
     @Option(names = "--analysis", paramLabel = "full|sample:N", description = "windows classified per track (default: the model's)")
     String analysis;
 
+    @Option(names = "--model", paramLabel = "MODEL_DIR", description = "tag with a model made by learn, writing its genre names (default: the shipped model)")
+    Path model;
+
     @Option(names = "--config", paramLabel = "FILE", description = "config file with option defaults")
     Path config;
 
@@ -109,13 +112,14 @@ final class RetagCommand extends HostCli.HostCommand {
                 .keepMtime(keepMtime)
                 .genreNames(ConfigDefaults.genreNames(spec, genreNames))
                 .analysis(analysis != null ? Analysis.parse(analysis) : null)
+                .model(model)
                 .build();
         PrintWriter out = spec.commandLine().getOut();
         RetagReport result;
         String meaning;
         try (PluginHost host = host()) {
             LibraryTagger tagger = host.tagger();
-            ModelInfo info = host.classifier().modelInfo();
+            ModelInfo info = classifier(host, model).modelInfo();
             double threshold = minConfidence != null ? minConfidence : info.defaultMinConfidence();
             meaning = minConfidence == null && !info.thresholdMeaning().isEmpty() ? info.thresholdMeaning()
                     : minConfidence != null && minConfidence.equals(info.defaultMinConfidence()) && !info.thresholdMeaning().isEmpty()

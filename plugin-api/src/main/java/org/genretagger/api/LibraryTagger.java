@@ -15,6 +15,9 @@ public interface LibraryTagger extends ExtensionPoint {
      * @param request what to scan and how to write
      * @param listener told of progress; may be {@link RetagListener#NONE}
      * @return one result per track found, and where the journal went
+     * @throws IllegalArgumentException if {@link RetagRequest#model()} names a folder that holds no
+     *     usable learned model (unreadable, or learned on another base network); the message says
+     *     what to do
      */
     RetagReport retag(RetagRequest request, RetagListener listener);
 

@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param keepMtime keep each file's modification time when writing
  * @param genreNames label to written name overrides, e.g. {@code hiphop=Hip Hop}
  * @param analysis how much of each track to listen to; {@code null} for the model's default
+ * @param model a model folder written by {@link GenreLearner#learn} to tag with; {@code null} for
+ *     the shipped model
  */
 public record RetagRequest(
         Path root,
@@ -45,7 +47,8 @@ public record RetagRequest(
         Path resume,
         boolean keepMtime,
         Map<String, String> genreNames,
-        Analysis analysis) {
+        Analysis analysis,
+        Path model) {
 
     /** Validates and copies. */
     public RetagRequest {
@@ -93,6 +96,7 @@ public record RetagRequest(
         b.keepMtime = keepMtime;
         b.genreNames = genreNames;
         b.analysis = analysis;
+        b.model = model;
         return b;
     }
 
@@ -114,6 +118,7 @@ public record RetagRequest(
         private boolean keepMtime;
         private Map<String, String> genreNames = Map.of();
         private Analysis analysis;
+        private Path model;
 
         private Builder(Path root) {
             this.root = root;
@@ -151,11 +156,13 @@ public record RetagRequest(
         public Builder genreNames(Map<String, String> v) { genreNames = v; return this; }
         /** @param v the analysis, or null for the model's default @return this */
         public Builder analysis(Analysis v) { analysis = v; return this; }
+        /** @param v a learned model folder, or null for the shipped model @return this */
+        public Builder model(Path v) { model = v; return this; }
 
         /** @return the request */
         public RetagRequest build() {
             return new RetagRequest(root, dryRun, policy, minConfidence, maxGenres, separator, id3Version, threads,
-                    includes, excludes, followSymlinks, journal, resume, keepMtime, genreNames, analysis);
+                    includes, excludes, followSymlinks, journal, resume, keepMtime, genreNames, analysis, model);
         }
     }
 }
