@@ -92,6 +92,9 @@ final class LearnCommand extends HostCli.HostCommand {
             pw.println("skipped: " + t.message());
         }
         pw.printf(Locale.ROOT, "threshold %.2f: %s%n", r.minConfidence(), r.thresholdMeaning());
+        double seconds = r.elapsed().toMillis() / 1000.0;
+        pw.printf(Locale.ROOT, "learned in %.1f s (%.2f tracks/s, %d tracks)%n", seconds,
+                (r.decoded() + r.cached()) / Math.max(1e-3, seconds), r.decoded() + r.cached());
         pw.println("report: " + out.resolve("REPORT.md"));
         pw.println("use it: host-demo retag DIR --model " + out + "   (or model=" + out + " in the config file)");
         pw.flush();
