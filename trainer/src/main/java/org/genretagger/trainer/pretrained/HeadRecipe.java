@@ -20,9 +20,9 @@ import org.genretagger.trainer.augment.ChannelAugmenter;
 import org.genretagger.trainer.data.Clip;
 import org.genretagger.trainer.data.Dataset;
 import org.genretagger.trainer.data.FeatureCache;
-import org.genretagger.trainer.report.Calibration;
-import org.genretagger.trainer.report.ClassificationReport;
-import org.genretagger.trainer.report.ConfidenceThreshold;
+import org.genretagger.plugin.evaluation.Calibration;
+import org.genretagger.plugin.evaluation.ClassificationReport;
+import org.genretagger.plugin.evaluation.ConfidenceThreshold;
 
 /**
  * The shipped model's recipe on a pretrained base: a linear head on the frozen embedding, trained
