@@ -79,7 +79,7 @@ final class LearnCommand extends HostCli.HostCommand {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             return HostCli.SOME_FAILED;
         }
-        pw.printf(Locale.ROOT, "%d genres, held-out accuracy %.3f (whole albums held out); features: %d decoded, %d from the cache%n",
+        pw.printf(Locale.ROOT, "%d genres, held-out accuracy %.3f (on albums never trained on); features: %d decoded, %d from the cache%n",
                 r.genres().size(), r.heldOutAccuracy(), r.decoded(), r.cached());
         for (LearnReport.GenreFigures g : r.perGenre()) {
             pw.printf(Locale.ROOT, "  %-20s %4d trained, %4d held out: precision %.2f, recall %.2f%n", g.genre(), g.trainTracks(),

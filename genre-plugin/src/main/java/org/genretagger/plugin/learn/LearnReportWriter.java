@@ -95,9 +95,9 @@ final class LearnReportWriter {
         }
         md.append(String.format(Locale.ROOT, "%n## Calibration and threshold%n%nTemperature %.3f, fitted on the held-out tracks. "
                 + "Default --min-confidence %.2f: %s%n", temperature, threshold.threshold(), threshold.describe("held-out")));
-        md.append("\n## Model\n\nA softmax regression (L2 ").append(SoftmaxHead.L2).append(", classes weighted equally, ")
-                .append(SoftmaxHead.STEPS).append(" Adam steps) on the mean of the base network's window embeddings "
-                        + "(standardised), at the base model's default analysis; trained on the tracks not held out. "
+        md.append("\n## Model\n\nA softmax regression (L2 ").append(Learner.L2).append(", classes weighted equally, ")
+                .append(Learner.STEPS).append(" Adam steps) on the mean of the base network's window embeddings "
+                        + "(standardised inside the fit), at the base model's default analysis; trained on the tracks not held out. "
                         + "With --labels all a track counts once for each of its genres.\n");
         md.append("\n## Reproduce\n\n    ").append(command(request)).append("\n\nUse it:\n\n    host-demo retag DIR --model ")
                 .append(request.modelDir()).append("\n    host-demo classify --model ").append(request.modelDir()).append(" FILE\n");

@@ -33,18 +33,23 @@ import org.genretagger.plugin.evaluation.ConfidenceThreshold;
 import org.genretagger.plugin.library.LibraryScanner;
 import org.genretagger.plugin.model.GenreModel;
 import org.genretagger.plugin.model.ModelConfig;
+import org.genretagger.plugin.model.SoftmaxRegression;
 import org.genretagger.plugin.tags.GenreTags;
 
 /**
  * Learns a user's genres from the tracks of a library that carry genre tags: reads the labels,
  * decides what can be learned (and stops, before decoding anything, when too little can), holds
  * whole albums out, extracts the base network's mean window embedding per track (cached), trains
- * a {@link SoftmaxHead}, calibrates it on the held-out albums, chooses its threshold there and
+ * a {@link SoftmaxRegression} head, calibrates it on the held-out albums, chooses its threshold there and
  * writes the model folder.
  */
 public final class Learner {
     /** Fixes the album split, so a rerun with the same library gives the same model. */
     static final long SEED = 20261130L;
+    /** L2 penalty of the head (on standardised inputs, per unit of sample weight). */
+    static final double L2 = 5e-3;
+    /** Full-batch Adam steps of the head. */
+    static final int STEPS = 500;
 
     private final TrackAnalyzer analyzer;
 
@@ -251,8 +256,16 @@ public final class Learner {
                         + " held-out tracks left after unreadable files; it needs both. Leave it out (--genres) or add tracks.");
             }
         }
-        SoftmaxHead head = SoftmaxHead.train(trainX.toArray(float[][]::new), trainY.stream().mapToInt(Integer::intValue).toArray(),
-                classes.size());
+        int[] y = trainY.stream().mapToInt(Integer::intValue).toArray();
+        int[] perClass = new int[classes.size()];
+        for (int c : y) {
+            perClass[c]++;
+        }
+        double[] balance = new double[y.length];
+        for (int i = 0; i < y.length; i++) {
+            balance[i] = 1.0 / perClass[y[i]]; // every genre weighs the same, however many tracks it has
+        }
+        SoftmaxRegression head = SoftmaxRegression.fit(trainX.toArray(float[][]::new), y, balance, classes.size(), L2, STEPS);
         int[] truth = testY.stream().mapToInt(Integer::intValue).toArray();
         List<float[][]> logits = new ArrayList<>();
         for (float[] x : testX) {

@@ -20,9 +20,10 @@ import org.genretagger.api.TrackPrediction;
 import org.genretagger.api.WindowPrediction;
 import org.genretagger.plugin.model.GenreModel;
 import org.genretagger.plugin.model.ModelConfig;
+import org.genretagger.plugin.model.SoftmaxRegression;
 
 /**
- * A model learned from a user's own tagged tracks: a {@link SoftmaxHead} over the base network's
+ * A model learned from a user's own tagged tracks: a {@link SoftmaxRegression} over the base network's
  * mean window embedding, its genres and their written names, calibration and threshold, and the
  * identity of the base network it was learned on. Stored as the model folder's
  * {@code config.json}; refused when the plugin's base network is another one, since the head
@@ -55,7 +56,7 @@ public final class UserModel {
     /** The base network. */
     public Base base = new Base();
     /** The classifier over the mean embedding. */
-    public SoftmaxHead head;
+    public SoftmaxRegression head;
     /** Softmax temperature fitted on the held-out albums. */
     public double temperature = 1;
     /** Below this top probability a retag writes nothing by default. */
@@ -81,7 +82,7 @@ public final class UserModel {
             throw new IOException(file + ": not a learned model (" + e.getMessage() + ")");
         }
         if (m == null || !KIND.equals(m.kind) || m.head == null || m.labels.size() != m.genres.size()
-                || m.head.bias == null || m.head.bias.length != m.labels.size()) {
+                || m.head.bias() == null || m.head.bias().length != m.labels.size()) {
             throw new IOException(file + ": not a learned model written by learn");
         }
         return m;

@@ -1,5 +1,6 @@
 package org.genretagger.trainer.pretrained;
 
+import org.genretagger.plugin.model.SoftmaxRegression;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package org.genretagger.trainer.pretrained;
 
+import org.genretagger.plugin.model.SoftmaxRegression;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
