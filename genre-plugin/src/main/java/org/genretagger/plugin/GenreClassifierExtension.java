@@ -8,7 +8,7 @@ import org.genretagger.api.ModelInfo;
 import org.genretagger.api.TrackPrediction;
 import org.pf4j.Extension;
 
-/** Classifies single tracks with the bundled model. */
+/** Classifies single tracks with the bundled model, or with a learned one ({@link #forModel}). */
 @Extension
 public class GenreClassifierExtension implements GenreClassifier {
 
@@ -20,5 +20,10 @@ public class GenreClassifierExtension implements GenreClassifier {
     @Override
     public TrackPrediction classify(Path file, Analysis analysis) throws ClassificationException {
         return GenreEngine.analyzer().analyze(file, analysis, null);
+    }
+
+    @Override
+    public GenreClassifier forModel(Path modelDir) throws ClassificationException {
+        return LearnedClassifier.open(GenreEngine.analyzer(), modelDir);
     }
 }

@@ -3,6 +3,8 @@ package org.genretagger.plugin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import org.genretagger.api.AudioCheck;
+import org.genretagger.api.ClassificationException;
 import org.genretagger.api.LibraryTagger;
 import org.genretagger.api.RetagListener;
 import org.genretagger.api.RetagReport;
@@ -15,21 +17,36 @@ import org.genretagger.plugin.library.UndoJob;
 import org.genretagger.plugin.model.GenreModel;
 import org.pf4j.Extension;
 
-/** Runs whole retag and undo jobs with the bundled model. */
+/** Runs whole retag and undo jobs with the bundled model, or a learned one ({@link RetagRequest#model()}). */
 @Extension
 public class LibraryTaggerExtension implements LibraryTagger {
 
     @Override
     public RetagReport retag(RetagRequest request, RetagListener listener) {
         if (request.dryRun()) {
-            return new RetagJob(GenreEngine.analyzer(), request, listener).run();
+            return run(request, listener);
         }
         // Every host gets the lock: two writing runs on one library would trip over each other's changes.
         try (LibraryLock lock = LibraryLock.acquire(request.root())) {
-            return new RetagJob(GenreEngine.analyzer(), request, listener).run();
+            return run(request, listener);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock " + request.root() + ": " + e.getMessage(), e);
         }
+    }
+
+
+    private static RetagReport run(RetagRequest request, RetagListener listener) {
+        if (request.model() != null) {
+            LearnedClassifier learned;
+            try {
+                learned = LearnedClassifier.open(GenreEngine.analyzer(), request.model());
+            } catch (ClassificationException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            return new RetagJob((f, a, t, d) -> learned.analyze(f, a, request.dryRun() || request.verify() != AudioCheck.DECODE, t, d),
+                    learned.model().asConfig(GenreEngine.analyzer().model().config()), request, listener).run();
+        }
+        return new RetagJob(GenreEngine.analyzer(), request, listener).run();
     }
 
     @Override

@@ -39,13 +39,16 @@ final class ClassifyCommand extends HostCli.HostCommand {
     @Option(names = "--analysis", paramLabel = "full|sample:N", description = "windows classified per track (default: the model's)")
     String analysis;
 
+    @Option(names = "--model", paramLabel = "MODEL_DIR", description = "a model made by learn (default: the shipped model)")
+    Path model;
+
     @Override
     public Integer call() {
         Analysis a = analysis != null ? Analysis.parse(analysis) : null;
         PrintWriter out = spec.commandLine().getOut();
         int failed = 0;
         try (PluginHost host = host()) {
-            GenreClassifier classifier = host.classifier();
+            GenreClassifier classifier = classifier(host, model);
             for (Path f : files) {
                 try {
                     TrackPrediction p = classifier.classify(f, a);

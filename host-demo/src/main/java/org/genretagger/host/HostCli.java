@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
  * 2 usage error (a malformed plan included), 3 another run holds the library.
  */
 @Command(name = "host-demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Classify tracks and retag a music library with the genre plugin.",
-        subcommands = {ClassifyCommand.class, RetagCommand.class, UndoCommand.class, PluginsCommand.class,
+        description = "Classify tracks and retag a music library with the genre plugin; learn your own genres from your tagged tracks.",
+        subcommands = {ClassifyCommand.class, RetagCommand.class, LearnCommand.class, UndoCommand.class, PluginsCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class})
 public final class HostCli implements Callable<Integer> {
     /** Everything went well. */
@@ -76,6 +76,18 @@ public final class HostCli implements Callable<Integer> {
 
         PluginHost host() {
             return new PluginHost(pluginsDir != null ? pluginsDir : PluginHost.defaultDir());
+        }
+
+        /** The shipped model's classifier, or a learned model's; a model that cannot be used is a usage error. */
+        static org.genretagger.api.GenreClassifier classifier(PluginHost host, Path model) {
+            if (model == null) {
+                return host.classifier();
+            }
+            try {
+                return host.classifier().forModel(model);
+            } catch (org.genretagger.api.ClassificationException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
         }
     }
 }

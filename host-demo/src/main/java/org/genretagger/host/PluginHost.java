@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.genretagger.api.GenreClassifier;
+import org.genretagger.api.GenreLearner;
 import org.genretagger.api.LibraryTagger;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.PluginManager;
@@ -52,6 +53,10 @@ final class PluginHost implements AutoCloseable {
 
     GenreClassifier classifier() {
         return first(manager.getExtensions(GenreClassifier.class), "GenreClassifier");
+    }
+
+    GenreLearner learner() {
+        return first(manager.getExtensions(GenreLearner.class), "GenreLearner");
     }
 
     LibraryTagger tagger() {

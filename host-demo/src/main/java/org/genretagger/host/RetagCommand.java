@@ -102,6 +102,8 @@ final class RetagCommand extends HostCli.HostCommand {
             description = "one verdict per track (default), or one per album (album-artist/artist + album tags, "
                     + "compilations, or a folder of one artist's untitled tracks) that all its tracks get")
     String by;
+    @Option(names = "--model", paramLabel = "MODEL_DIR", description = "tag with a model made by learn, writing its genre names (default: the shipped model)")
+    Path model;
 
     @Option(names = "--config", paramLabel = "FILE", description = "config file with option defaults")
     Path config;
@@ -136,6 +138,7 @@ final class RetagCommand extends HostCli.HostCommand {
                 .analysis(analysis != null ? Analysis.parse(analysis) : null)
                 .verify(AudioCheck.parse(verify))
                 .grouping(parseGrouping(by))
+                .model(model)
                 .build();
         PrintWriter out = spec.commandLine().getOut();
         if (apply != null) {
@@ -148,7 +151,7 @@ final class RetagCommand extends HostCli.HostCommand {
         ModelInfo info;
         try (PluginHost host = host()) {
             LibraryTagger tagger = host.tagger();
-            info = host.classifier().modelInfo();
+            info = classifier(host, model).modelInfo();
             double threshold = minConfidence != null ? minConfidence : info.defaultMinConfidence();
             meaning = minConfidence == null && !info.thresholdMeaning().isEmpty() ? info.thresholdMeaning()
                     : minConfidence != null && minConfidence.equals(info.defaultMinConfidence()) && !info.thresholdMeaning().isEmpty()

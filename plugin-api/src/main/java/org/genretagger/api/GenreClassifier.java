@@ -38,4 +38,19 @@ public interface GenreClassifier extends ExtensionPoint {
      * @throws ClassificationException if the file cannot be read or decoded
      */
     TrackPrediction classify(Path file, Analysis analysis) throws ClassificationException;
+
+    /**
+     * A classifier that tags with a model learned by {@link GenreLearner} instead of the shipped
+     * one: its genres, written names, calibration and threshold ({@link #modelInfo()} describes
+     * it). Thread-safe like this one.
+     *
+     * @param modelDir a folder written by {@link GenreLearner#learn}
+     * @return the classifier
+     * @throws ClassificationException if the folder holds no readable model, or the model was
+     *     learned on another base network than the one this plugin runs (the message says to
+     *     learn again)
+     */
+    default GenreClassifier forModel(java.nio.file.Path modelDir) throws ClassificationException {
+        throw new ClassificationException("this plugin cannot use learned models (" + modelDir + ")");
+    }
 }

@@ -17,6 +17,9 @@ public interface LibraryTagger extends ExtensionPoint {
      * @return one result per track found, and where the journal went
      * @throws LibraryBusyException if the run writes and another run holds the lock of the same
      *     library root (a dry run takes no lock)
+     * @throws IllegalArgumentException if {@link RetagRequest#model()} names a folder that holds no
+     *     usable learned model (unreadable, or learned on another base network); the message says
+     *     what to do
      */
     RetagReport retag(RetagRequest request, RetagListener listener);
 

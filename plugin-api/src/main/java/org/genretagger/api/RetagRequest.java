@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param verify how a write proves the audio unchanged (default {@link AudioCheck#PACKETS})
  * @param grouping one verdict per track, or one per album shared by its tracks (see
  *     {@link Grouping#ALBUM}); policies still apply track by track
+ * @param model a model folder written by {@link GenreLearner#learn} to tag with; {@code null} for
+ *     the shipped model
  */
 public record RetagRequest(
         Path root,
@@ -50,7 +52,8 @@ public record RetagRequest(
         Map<String, String> genreNames,
         Analysis analysis,
         AudioCheck verify,
-        Grouping grouping) {
+        Grouping grouping,
+        Path model) {
 
     /** Validates and copies. */
     public RetagRequest {
@@ -102,6 +105,7 @@ public record RetagRequest(
         b.analysis = analysis;
         b.verify = verify;
         b.grouping = grouping;
+        b.model = model;
         return b;
     }
 
@@ -125,6 +129,7 @@ public record RetagRequest(
         private Analysis analysis;
         private AudioCheck verify = AudioCheck.PACKETS;
         private Grouping grouping = Grouping.TRACK;
+        private Path model;
 
         private Builder(Path root) {
             this.root = root;
@@ -166,11 +171,14 @@ public record RetagRequest(
         public Builder verify(AudioCheck v) { verify = v; return this; }
         /** @param v one verdict per track (default) or per album @return this */
         public Builder grouping(Grouping v) { grouping = v; return this; }
+        /** @param v a learned model folder, or null for the shipped model @return this */
+        public Builder model(Path v) { model = v; return this; }
 
         /** @return the request */
         public RetagRequest build() {
             return new RetagRequest(root, dryRun, policy, minConfidence, maxGenres, separator, id3Version, threads,
-                    includes, excludes, followSymlinks, journal, resume, keepMtime, genreNames, analysis, verify, grouping);
+                    includes, excludes, followSymlinks, journal, resume, keepMtime, genreNames, analysis, verify, grouping,
+                    model);
         }
     }
 }

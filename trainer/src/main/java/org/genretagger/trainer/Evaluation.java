@@ -19,10 +19,10 @@ import org.genretagger.api.WindowPrediction;
 import org.genretagger.plugin.analysis.TrackAnalyzer;
 import org.genretagger.plugin.model.GenreModel;
 import org.genretagger.trainer.data.Clip;
-import org.genretagger.trainer.report.Calibration;
+import org.genretagger.plugin.evaluation.Calibration;
 import org.genretagger.trainer.report.Charts;
-import org.genretagger.trainer.report.ClassificationReport;
-import org.genretagger.trainer.report.ConfidenceThreshold;
+import org.genretagger.plugin.evaluation.ClassificationReport;
+import org.genretagger.plugin.evaluation.ConfidenceThreshold;
 
 /**
  * Measures a saved model on labelled clips through the plugin's own path (decode, streaming

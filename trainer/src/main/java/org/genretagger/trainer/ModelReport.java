@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import org.genretagger.plugin.model.ModelConfig;
 import org.genretagger.trainer.data.Clip;
 import org.genretagger.trainer.data.Dataset;
-import org.genretagger.trainer.report.ConfidenceThreshold;
+import org.genretagger.plugin.evaluation.ConfidenceThreshold;
 import org.genretagger.trainer.report.EpochLog;
 
 /** Writes the model's REPORT.md from the figures of a training run. */

@@ -8,7 +8,7 @@ import org.genretagger.plugin.model.ModelConfig;
 import org.genretagger.plugin.model.WindowNormaliser;
 import org.genretagger.trainer.data.Clip;
 import org.genretagger.trainer.data.FeatureCache;
-import org.genretagger.trainer.report.Calibration;
+import org.genretagger.plugin.evaluation.Calibration;
 
 /** Runs the model over clean, cached validation clips window by window, as the plugin would. */
 final class Validation {

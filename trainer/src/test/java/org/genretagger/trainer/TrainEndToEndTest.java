@@ -21,7 +21,7 @@ import org.genretagger.trainer.augment.Augmenter;
 import org.genretagger.trainer.data.Clip;
 import org.genretagger.trainer.data.Dataset;
 import org.genretagger.trainer.data.FeatureCache;
-import org.genretagger.trainer.report.Calibration;
+import org.genretagger.plugin.evaluation.Calibration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

@@ -103,8 +103,15 @@ public final class TrackAnalyzer {
      * @param prediction the ranked verdict
      * @param audio digest of every decoded sample; {@code null} when not asked for (or the track was
      *     not decoded whole)
+     * @param embeddings the network's embedding of each window, in window order, when asked for;
+     *     else {@code null}
      */
-    public record Analyzed(TrackPrediction prediction, AudioDigest audio) {}
+    public record Analyzed(TrackPrediction prediction, AudioDigest audio, float[][] embeddings) {
+        /** A verdict without embeddings. */
+        public Analyzed(TrackPrediction prediction, AudioDigest audio) {
+            this(prediction, audio, null);
+        }
+    }
 
     /**
      * Classifies a track, decoding all of it, and digests its audio: for callers that go on to
@@ -138,43 +145,62 @@ public final class TrackAnalyzer {
      */
     public Analyzed analyzeTrack(Path file, Analysis analysis, StageTimes times, long deadlineNanos, boolean seek)
             throws ClassificationException {
+        return analyzeTrack(file, analysis, times, deadlineNanos, seek, false);
+    }
+
+    /**
+     * Like {@link #analyzeTrack(Path, Analysis, StageTimes, long, boolean)}, also giving each
+     * window's embedding from the same pass (for learning a user's genres, and for classifying
+     * with what was learned).
+     *
+     * @param file the track
+     * @param analysis how many windows; {@code null} for the model's default
+     * @param times where to add time per stage; may be null
+     * @param deadlineNanos {@link System#nanoTime()} after which the track is given up
+     * @param seek whether a sampled analysis may seek to its windows
+     * @param embeddings whether to return the windows' embeddings too
+     * @return the verdict, the audio digest (null when it sought) and the embeddings if asked for
+     * @throws ClassificationException naming the file and the cause
+     */
+    public Analyzed analyzeTrack(Path file, Analysis analysis, StageTimes times, long deadlineNanos, boolean seek,
+            boolean embeddings) throws ClassificationException {
         int sample = analysis != null ? analysis.sampleWindows() : config.defaultSampleWindows;
         StageTimes t = times != null ? times : new StageTimes();
         try {
             try (DecodedStream in = AudioDecoder.open(file, config.sampleRate)) {
                 int[] plan = plan(in.durationSeconds(), sample);
                 if (seek && SEEK && plan != null && seeksWell(in)) {
-                    Analyzed a = bySeeking(in, file, plan, t, deadlineNanos);
+                    Analyzed a = bySeeking(in, file, plan, t, deadlineNanos, embeddings);
                     if (a != null) {
                         return a;
                     }
                 } else {
-                    Pass pass = decodeWhole(in, file, plan, !seek, t, deadlineNanos);
+                    Pass pass = decodeWhole(in, file, plan, !seek, t, deadlineNanos, embeddings);
                     if (pass.run.complete()) {
-                        return new Analyzed(pass.run.prediction(file, pass.seconds), pass.digest);
+                        return pass.run.analyzed(file, pass.seconds, pass.digest);
                     }
                     // The container's duration misled the plan: plan again on the true length.
                     plan = WindowPlan.starts(pass.run.frames, config.windowFrames, config.windowHopFrames, sample);
                     AudioDigest d = pass.digest;
                     try (DecodedStream again = AudioDecoder.open(file, config.sampleRate)) {
-                        Pass second = decodeWhole(again, file, plan, false, t, deadlineNanos);
+                        Pass second = decodeWhole(again, file, plan, false, t, deadlineNanos, embeddings);
                         second.run.requireComplete(file);
-                        return new Analyzed(second.run.prediction(file, second.seconds), d);
+                        return second.run.analyzed(file, second.seconds, d);
                     }
                 }
             }
             // Seeking did not work out: decode everything.
             try (DecodedStream in = AudioDecoder.open(file, config.sampleRate)) {
-                Pass pass = decodeWhole(in, file, null, false, t, deadlineNanos);
+                Pass pass = decodeWhole(in, file, null, false, t, deadlineNanos, embeddings);
                 int[] plan = WindowPlan.starts(pass.run.frames, config.windowFrames, config.windowHopFrames, sample);
                 if (sample > 0 && plan.length < pass.run.windowCount()) {
                     // Should not happen (seeking only fails on odd files); keep the sample the caller asked for.
                     try (DecodedStream again = AudioDecoder.open(file, config.sampleRate)) {
-                        pass = decodeWhole(again, file, plan, false, t, deadlineNanos);
+                        pass = decodeWhole(again, file, plan, false, t, deadlineNanos, embeddings);
                     }
                 }
                 pass.run.requireComplete(file);
-                return new Analyzed(pass.run.prediction(file, pass.seconds), null);
+                return pass.run.analyzed(file, pass.seconds, null);
             }
         } catch (IOException e) {
             throw new ClassificationException(e.getMessage(), e);
@@ -206,9 +232,9 @@ public final class TrackAnalyzer {
     private record Pass(Run run, AudioDigest digest, double seconds) {}
 
     /** Decodes the whole stream, transforming only the frames of planned windows (all when plan is null). */
-    private Pass decodeWhole(DecodedStream in, Path file, int[] plan, boolean digest, StageTimes t, long deadlineNanos)
-            throws IOException, ClassificationException {
-        Run run = new Run(plan, t);
+    private Pass decodeWhole(DecodedStream in, Path file, int[] plan, boolean digest, StageTimes t, long deadlineNanos,
+            boolean embeddings) throws IOException, ClassificationException {
+        Run run = new Run(plan, t, embeddings);
         MelFrameStream frames = logMel.stream(run::accept);
         if (plan != null) {
             frames.onlyFrames(new PlanFilter(plan, config.windowFrames));
@@ -256,9 +282,9 @@ public final class TrackAnalyzer {
      *
      * @return the verdict, or null when a window could not be reached (then decode everything)
      */
-    private Analyzed bySeeking(DecodedStream in, Path file, int[] plan, StageTimes t, long deadlineNanos)
-            throws IOException, ClassificationException {
-        Run run = new Run(plan, t);
+    private Analyzed bySeeking(DecodedStream in, Path file, int[] plan, StageTimes t, long deadlineNanos,
+            boolean embeddings) throws IOException, ClassificationException {
+        Run run = new Run(plan, t, embeddings);
         int wf = config.windowFrames;
         int hop = config.hopLength;
         float[] buf = new float[READ_CHUNK];
@@ -315,7 +341,7 @@ public final class TrackAnalyzer {
             throw e;
         }
         double seconds = Double.isFinite(in.durationSeconds()) ? in.durationSeconds() : 0;
-        return new Analyzed(run.prediction(file, seconds), null);
+        return run.analyzed(file, seconds, null);
     }
 
     /** Accepts frames inside planned windows; asked in increasing frame order. */
@@ -358,11 +384,14 @@ public final class TrackAnalyzer {
         private final List<float[]> results = new ArrayList<>();
         private final List<Integer> resultStarts = new ArrayList<>();
         private boolean failed;
+        /** Window embeddings by start, when asked for; else null. */
+        private final java.util.Map<Integer, float[]> embeddings;
         /** Time the current push spent in (or waiting for) inference, which is not feature time. */
         long inferenceNanos;
 
         /** @param starts planned window starts, or null for every hop */
-        Run(int[] starts, StageTimes times) {
+        Run(int[] starts, StageTimes times, boolean embeddings) {
+            this.embeddings = embeddings ? new java.util.TreeMap<>() : null;
             this.starts = starts;
             this.times = times;
             ring = new float[wf][nMels];
@@ -377,6 +406,24 @@ public final class TrackAnalyzer {
         @Override
         public synchronized int outstanding() {
             return queued - delivered;
+        }
+
+        @Override
+        public boolean wantsEmbeddings() {
+            return embeddings != null;
+        }
+
+        @Override
+        public synchronized void deliverEmbedding(int start, float[] embedding) {
+            embeddings.put(start, embedding);
+        }
+
+        /** The verdict, with the embeddings in window order if they were asked for. */
+        Analyzed analyzed(Path file, double seconds, AudioDigest digest) throws ClassificationException {
+            TrackPrediction p = prediction(file, seconds);
+            synchronized (this) {
+                return new Analyzed(p, digest, embeddings == null ? null : embeddings.values().toArray(float[][]::new));
+            }
         }
 
         @Override

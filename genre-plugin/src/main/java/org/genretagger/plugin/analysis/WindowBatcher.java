@@ -30,6 +30,19 @@ final class WindowBatcher {
 
         /** @return windows submitted and not yet delivered */
         int outstanding();
+
+        /** @return whether this sink also wants each window's embedding (see {@link GenreModel#embeddings}) */
+        default boolean wantsEmbeddings() {
+            return false;
+        }
+
+        /**
+         * Called just before {@link #deliver} for a sink that wants embeddings.
+         *
+         * @param start the window's first frame
+         * @param embedding the window's embedding; the sink's to keep
+         */
+        default void deliverEmbedding(int start, float[] embedding) {}
     }
 
     private record Pending(Sink sink, int start, float[] window) {}
@@ -137,6 +150,18 @@ final class WindowBatcher {
             long t0 = System.nanoTime();
             float[][] probs;
             try {
+                boolean embed = false;
+                for (int i = 0; i < n; i++) {
+                    embed |= taken[i].sink.wantsEmbeddings();
+                }
+                if (embed) {
+                    float[][] e = model.embeddings(batchBuf, n);
+                    for (int i = 0; i < n; i++) {
+                        if (taken[i].sink.wantsEmbeddings()) {
+                            taken[i].sink.deliverEmbedding(taken[i].start, e[i]);
+                        }
+                    }
+                }
                 probs = model.probabilities(batchBuf, n);
             } catch (RuntimeException e) {
                 for (int i = 0; i < n; i++) {

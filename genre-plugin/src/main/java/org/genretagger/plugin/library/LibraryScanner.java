@@ -26,7 +26,7 @@ import java.util.Set;
  * once. Temporary files left by an interrupted run ({@link SafeTagWriter#isTemp}) are removed, in
  * every folder walked, whatever the globs say.
  */
-final class LibraryScanner {
+public final class LibraryScanner {
     /** Extensions taken as tracks; which of them can be tagged is the tag layer's business. */
     static final Set<String> AUDIO = Set.of("mp3", "flac", "ogg", "oga", "opus", "m4a", "m4b", "mp4", "aac", "wav", "wave",
             "aif", "aiff", "aifc", "au", "snd", "wma", "wv", "ape", "mka");
@@ -38,7 +38,7 @@ final class LibraryScanner {
      * @param problems one line per folder or link that could not be followed
      * @param removedTemps leftover temporary files deleted (or, not cleaning, found)
      */
-    record Scan(List<Path> tracks, List<String> problems, List<Path> removedTemps) {}
+    public record Scan(List<Path> tracks, List<String> problems, List<Path> removedTemps) {}
 
     private LibraryScanner() {}
 
@@ -51,7 +51,7 @@ final class LibraryScanner {
      * @return what was found
      * @throws IOException if the root cannot be read
      */
-    static Scan scan(Path root, List<String> includes, List<String> excludes, boolean followSymlinks, boolean clean)
+    public static Scan scan(Path root, List<String> includes, List<String> excludes, boolean followSymlinks, boolean clean)
             throws IOException {
         List<Path> tracks = new ArrayList<>();
         List<String> problems = new ArrayList<>();

@@ -59,7 +59,7 @@ public final class RetagJob {
 
     /** How a track is classified: the analyzer's {@code analyzeTrack}; a stand-in in tests. */
     @FunctionalInterface
-    interface Classify {
+    public interface Classify {
         TrackAnalyzer.Analyzed analyze(Path file, org.genretagger.api.Analysis analysis, StageTimes times, long deadlineNanos)
                 throws org.genretagger.api.ClassificationException;
     }
@@ -85,6 +85,17 @@ public final class RetagJob {
         this((f, a, t, d) -> analyzer.analyzeTrack(f, a, t, d, request.dryRun() || request.verify() != AudioCheck.DECODE),
                 analyzer.model().config(), request, listener,
                 Long.getLong("genretagger.trackTimeoutSeconds", 600), Long.getLong("genretagger.trackWatchdogSeconds", -1));
+    }
+
+    /**
+     * @param analyzer classifies a track (e.g. with a learned model)
+     * @param config the config of the model it classifies with
+     * @param request what to do
+     * @param listener told of progress
+     */
+    public RetagJob(Classify analyzer, ModelConfig config, RetagRequest request, RetagListener listener) {
+        this(analyzer, config, request, listener, Long.getLong("genretagger.trackTimeoutSeconds", 600),
+                Long.getLong("genretagger.trackWatchdogSeconds", -1));
     }
 
     /**

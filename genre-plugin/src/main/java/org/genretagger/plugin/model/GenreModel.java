@@ -24,6 +24,11 @@ import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -47,6 +52,8 @@ public final class GenreModel implements AutoCloseable {
      * those pile up by the hundred megabytes before a collection comes.
      */
     private FloatBuffer input;
+    /** SHA-256 of the weights it was loaded from (hex); empty for a model made for training. */
+    private String weightsSha256 = "";
 
     private GenreModel(ModelConfig config, Model model) {
         this.config = config;
@@ -113,15 +120,24 @@ public final class GenreModel implements AutoCloseable {
 
     private static GenreModel load(ModelConfig config, InputStream weights, String where) throws IOException {
         GenreModel m = create(config);
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(weights))) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (DigestInputStream digest = new DigestInputStream(weights, sha);
+                DataInputStream in = new DataInputStream(new BufferedInputStream(digest))) {
             withOwnClassLoader(() -> {
                 m.block.loadParameters(m.model.getNDManager(), in);
                 return null;
             });
+            in.transferTo(OutputStream.nullOutputStream()); // digest every byte, read or not
         } catch (RuntimeException e) {
             m.close();
             throw new IOException(where + ": weights do not fit the config (" + e.getMessage() + ")", e);
         }
+        m.weightsSha256 = HexFormat.of().formatHex(sha.digest());
         return m;
     }
 
@@ -145,6 +161,16 @@ public final class GenreModel implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Identifies the base network a user model's head was trained on: a head only fits the
+     * embedding of the very weights it learned from.
+     *
+     * @return SHA-256 (hex) of the weights file this model was loaded from; empty if not loaded
+     */
+    public String weightsSha256() {
+        return weightsSha256;
+    }
+
     /** @return the underlying DJL model, for training */
     public Model djlModel() {
         return model;
@@ -161,31 +187,10 @@ public final class GenreModel implements AutoCloseable {
         return forward(windows, count, 0);
     }
 
-    /**
-     * The pretrained base's embedding of each window (what the head reads).
-     *
-     * @param windows as for {@link #logits}
-     * @param count how many windows
-     * @return {@code [count][embedding size]}
-     * @throws IllegalStateException when the network has no pretrained base
-     */
-    public float[][] embeddings(float[] windows, int count) {
-        if (!(block instanceof PretrainedNet)) {
-            throw new IllegalStateException(config.name + ": the " + config.network + " network has no embedding output");
-        }
-        return forward(windows, count, 1);
-    }
-
     private synchronized float[][] forward(float[] windows, int count, int output) {
         return withOwnClassLoader(() -> {
             try (NDManager m = model.getNDManager().newSubManager()) {
-                int n = count * config.nMels * config.windowFrames;
-                if (input == null || input.capacity() < n) {
-                    input = ByteBuffer.allocateDirect(n * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-                }
-                input.clear();
-                input.put(windows, 0, n).flip();
-                NDArray x = m.create(input, GenreNet.inputShape(config, count));
+                NDArray x = input(m, windows, count);
                 // A pretrained network returns its embedding after the logits.
                 NDArray out = block.forward(new ParameterStore(m, false), new NDList(x), false).get(output);
                 float[] flat = out.toFloatArray();
@@ -197,6 +202,55 @@ public final class GenreModel implements AutoCloseable {
                 return rows;
             }
         });
+    }
+
+    /**
+     * The network's embedding of each window: what a head (the shipped one of a pretrained base,
+     * or one learned on a user's own genres) reads. For a pretrained network, its embedding output;
+     * for the CNN, the activations that feed the final classifier layer (after global average
+     * pooling; dropout is off at inference).
+     *
+     * @param windows as for {@link #logits}
+     * @param count how many windows
+     * @return embeddings, {@code [count][dimension]}
+     */
+    public float[][] embeddings(float[] windows, int count) {
+        if (block instanceof PretrainedNet) {
+            return forward(windows, count, 1);
+        }
+        return cnnEmbeddings(windows, count);
+    }
+
+    private synchronized float[][] cnnEmbeddings(float[] windows, int count) {
+        return withOwnClassLoader(() -> {
+            try (NDManager m = model.getNDManager().newSubManager()) {
+                NDList x = new NDList(input(m, windows, count));
+                ParameterStore ps = new ParameterStore(m, false);
+                List<Block> layers = block.getChildren().values();
+                // Every layer but the last two: dropout and the linear classifier.
+                for (Block layer : layers.subList(0, layers.size() - 2)) {
+                    x = layer.forward(ps, x, false);
+                }
+                float[] flat = x.singletonOrThrow().toFloatArray();
+                int d = flat.length / count;
+                float[][] out = new float[count][d];
+                for (int i = 0; i < count; i++) {
+                    System.arraycopy(flat, i * d, out[i], 0, d);
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Copies a batch into the reused native buffer (callers hold this). */
+    private NDArray input(NDManager m, float[] windows, int count) {
+        int n = count * config.nMels * config.windowFrames;
+        if (input == null || input.capacity() < n) {
+            input = ByteBuffer.allocateDirect(n * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+        input.clear();
+        input.put(windows, 0, n).flip();
+        return m.create(input, GenreNet.inputShape(config, count));
     }
 
     /**

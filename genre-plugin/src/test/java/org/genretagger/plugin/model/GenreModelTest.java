@@ -47,4 +47,38 @@ class GenreModelTest {
             }
         }
     }
+
+    @Test
+    void theEmbeddingIsWhatTheClassifierLayerSeesAndTheWeightsAreIdentified(@TempDir Path dir) throws Exception {
+        ModelConfig c = tinyConfig();
+        float[] x = new float[2 * c.nMels * c.windowFrames];
+        Random r = new Random(2);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        try (GenreModel m = GenreModel.create(c)) {
+            m.save(dir);
+        }
+        try (GenreModel m = GenreModel.load(dir)) {
+            float[][] e = m.embeddings(x, 2);
+            float[][] logits = m.logits(x, 2);
+            assertEquals(8, e[0].length, "the last block's channels, after global pooling");
+            // The last layer is linear: logits = W e + b.
+            ai.djl.nn.Block linear = m.djlModel().getBlock().getChildren().values().get(m.djlModel().getBlock().getChildren().size() - 1);
+            float[] w = linear.getParameters().get("weight").getArray().toFloatArray();
+            float[] b = linear.getParameters().get("bias").getArray().toFloatArray();
+            for (int i = 0; i < 2; i++) {
+                for (int k = 0; k < 3; k++) {
+                    double s = b[k];
+                    for (int j = 0; j < 8; j++) {
+                        s += w[k * 8 + j] * e[i][j];
+                    }
+                    assertEquals(logits[i][k], s, 1e-4);
+                }
+            }
+            String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(java.nio.file.Files.readAllBytes(dir.resolve(c.weights))));
+            assertEquals(expected, m.weightsSha256());
+        }
+    }
 }

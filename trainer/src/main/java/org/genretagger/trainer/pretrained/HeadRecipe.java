@@ -1,5 +1,6 @@
 package org.genretagger.trainer.pretrained;
 
+import org.genretagger.plugin.model.SoftmaxRegression;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -20,9 +21,9 @@ import org.genretagger.trainer.augment.ChannelAugmenter;
 import org.genretagger.trainer.data.Clip;
 import org.genretagger.trainer.data.Dataset;
 import org.genretagger.trainer.data.FeatureCache;
-import org.genretagger.trainer.report.Calibration;
-import org.genretagger.trainer.report.ClassificationReport;
-import org.genretagger.trainer.report.ConfidenceThreshold;
+import org.genretagger.plugin.evaluation.Calibration;
+import org.genretagger.plugin.evaluation.ClassificationReport;
+import org.genretagger.plugin.evaluation.ConfidenceThreshold;
 
 /**
  * The shipped model's recipe on a pretrained base: a linear head on the frozen embedding, trained

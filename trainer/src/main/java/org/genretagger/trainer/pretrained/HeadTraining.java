@@ -1,5 +1,6 @@
 package org.genretagger.trainer.pretrained;
 
+import org.genretagger.plugin.model.SoftmaxRegression;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -22,7 +23,7 @@ import org.genretagger.plugin.model.WindowNormaliser;
 import org.genretagger.trainer.Training;
 import org.genretagger.trainer.data.Clip;
 import org.genretagger.trainer.data.FeatureCache;
-import org.genretagger.trainer.report.Calibration;
+import org.genretagger.plugin.evaluation.Calibration;
 
 /**
  * Trains a genre head on a frozen pretrained network. Each clip and augmented variant goes through

@@ -1,5 +1,6 @@
 package org.genretagger.trainer.report;
 
+import org.genretagger.plugin.evaluation.Calibration;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

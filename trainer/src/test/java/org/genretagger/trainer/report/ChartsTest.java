@@ -1,5 +1,6 @@
 package org.genretagger.trainer.report;
 
+import org.genretagger.plugin.evaluation.Calibration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

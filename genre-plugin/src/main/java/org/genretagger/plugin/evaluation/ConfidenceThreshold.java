@@ -1,4 +1,4 @@
-package org.genretagger.trainer.report;
+package org.genretagger.plugin.evaluation;
 
 import java.util.ArrayList;
 import java.util.Collections;

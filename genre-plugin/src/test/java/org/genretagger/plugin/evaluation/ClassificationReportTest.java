@@ -1,4 +1,4 @@
-package org.genretagger.trainer.report;
+package org.genretagger.plugin.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.genretagger.trainer.pretrained;
+package org.genretagger.plugin.model;
 
 /**
  * Multinomial logistic regression with L2 and per-sample weights: the linear head trained on a

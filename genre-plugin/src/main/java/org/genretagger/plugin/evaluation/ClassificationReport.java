@@ -1,4 +1,4 @@
-package org.genretagger.trainer.report;
+package org.genretagger.plugin.evaluation;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,0 +1,380 @@
+package org.genretagger.plugin.learn;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.genretagger.api.ClassificationException;
+import org.genretagger.api.LearnException;
+import org.genretagger.api.LearnReport;
+import org.genretagger.api.LearnRequest;
+import org.genretagger.api.Outcome;
+import org.genretagger.api.RetagListener;
+import org.genretagger.api.TrackResult;
+import org.genretagger.plugin.analysis.TrackAnalyzer;
+import org.genretagger.plugin.evaluation.Calibration;
+import org.genretagger.plugin.evaluation.ClassificationReport;
+import org.genretagger.plugin.evaluation.ConfidenceThreshold;
+import org.genretagger.plugin.library.LibraryScanner;
+import org.genretagger.plugin.model.GenreModel;
+import org.genretagger.plugin.model.ModelConfig;
+import org.genretagger.plugin.model.SoftmaxRegression;
+import org.genretagger.plugin.tags.GenreTags;
+
+/**
+ * Learns a user's genres from the tracks of a library that carry genre tags: reads the labels,
+ * decides what can be learned (and stops, before decoding anything, when too little can), holds
+ * whole albums out, extracts the base network's mean window embedding per track (cached), trains
+ * a {@link SoftmaxRegression} head, calibrates it on the held-out albums, chooses its threshold there and
+ * writes the model folder.
+ */
+public final class Learner {
+    /** Fixes the album split, so a rerun with the same library gives the same model. */
+    static final long SEED = 20261130L;
+    /** L2 penalty of the head (on standardised inputs, per unit of sample weight). */
+    static final double L2 = 5e-3;
+    /** Full-batch Adam steps of the head. */
+    static final int STEPS = 500;
+
+    private final TrackAnalyzer analyzer;
+
+    /** @param analyzer the plugin's analyzer, whose base network gives the embedding */
+    public Learner(TrackAnalyzer analyzer) {
+        this.analyzer = analyzer;
+    }
+
+    /** A track with a usable label. */
+    private record Labelled(Path file, List<String> rawGenres, List<String> labels, String album, String artist) {}
+
+    /**
+     * @param request what to learn from and where to write
+     * @param listener told of progress
+     * @return what was learned
+     * @throws LearnException when too little can be learned, or the model folder cannot be written
+     */
+    public LearnReport learn(LearnRequest request, RetagListener listener) throws LearnException {
+        long start = System.nanoTime();
+        RetagListener progress = listener != null ? listener : RetagListener.NONE;
+        GenreModel base = analyzer.model();
+        String baseSha = base.weightsSha256();
+        LibraryScanner.Scan scan;
+        try {
+            scan = LibraryScanner.scan(request.root(), request.includes(), request.excludes(), false, false);
+        } catch (IOException e) {
+            throw new LearnException(request.root() + ": cannot scan (" + e.getMessage() + ")", e);
+        }
+        List<String> leftOut = new ArrayList<>(scan.problems());
+        List<TrackResult> failed = new ArrayList<>();
+
+        // 1. Labels, from the tags (cheap; no audio is decoded before the data is known to suffice).
+        GenreLabels names = new GenreLabels(request.aliases());
+        List<Labelled> tracks = new ArrayList<>();
+        int untagged = 0;
+        int noTags = 0;
+        for (Path f : scan.tracks()) {
+            if (!GenreTags.supports(f)) {
+                noTags++;
+                continue;
+            }
+            TrackTags tags;
+            try {
+                tags = TrackTags.read(f);
+            } catch (Exception e) {
+                failed.add(TrackResult.of(f, Outcome.FAILED, f + ": cannot read tags (" + rootMessage(e) + ")"));
+                continue;
+            }
+            Set<String> labels = new LinkedHashSet<>();
+            for (String raw : tags.genres()) {
+                String k = names.label(raw);
+                if (!k.isEmpty()) {
+                    labels.add(k);
+                    if (!request.allLabels()) {
+                        break;
+                    }
+                }
+            }
+            if (labels.isEmpty()) {
+                untagged++;
+                continue;
+            }
+            String artist = !tags.albumArtist().isEmpty() ? tags.albumArtist() : tags.artist();
+            Path folder = f.toAbsolutePath().getParent();
+            String album = !tags.album().isEmpty() ? "album:" + GenreLabels.key(artist) + "\u0000" + tags.album().toLowerCase(Locale.ROOT)
+                    : "folder:" + folder;
+            String artistKey = !artist.isEmpty() ? "artist:" + GenreLabels.key(artist) : album;
+            tracks.add(new Labelled(f, tags.genres(), List.copyOf(labels), album, artistKey));
+        }
+        if (untagged > 0) {
+            leftOut.add(untagged + " tracks have no genre tag (nothing to learn from; these are the ones to tag)");
+        }
+        if (noTags > 0) {
+            leftOut.add(noTags + " files are of a format without genre tags (e.g. .au)");
+        }
+
+        // 2. Which genres: --genres, --min-tracks, and at least two albums to hold one out.
+        Map<String, Integer> count = new TreeMap<>();
+        Map<String, Set<String>> albums = new TreeMap<>();
+        for (Labelled t : tracks) {
+            for (String l : t.labels()) {
+                count.merge(l, 1, Integer::sum);
+                albums.computeIfAbsent(l, x -> new LinkedHashSet<>()).add(t.album());
+            }
+        }
+        Set<String> keep = new LinkedHashSet<>(count.keySet());
+        if (!request.genres().isEmpty()) {
+            Set<String> asked = new LinkedHashSet<>();
+            GenreLabels lookup = new GenreLabels(request.aliases());
+            for (String g : request.genres()) {
+                String k = lookup.label(g);
+                asked.add(k);
+                if (!count.containsKey(k)) {
+                    leftOut.add("genre '" + g + "' was asked for but no track has it");
+                }
+            }
+            int others = 0;
+            for (String k : count.keySet()) {
+                if (!asked.contains(k)) {
+                    keep.remove(k);
+                    others++;
+                }
+            }
+            if (others > 0) {
+                leftOut.add(others + " genres not among --genres");
+            }
+        }
+        for (String k : List.copyOf(keep)) {
+            if (count.get(k) < request.minTracks()) {
+                keep.remove(k);
+                leftOut.add("genre '" + names.writtenName(k) + "': " + count.get(k) + " tracks, fewer than --min-tracks "
+                        + request.minTracks());
+            } else if (albums.get(k).size() < 2) {
+                keep.remove(k);
+                leftOut.add("genre '" + names.writtenName(k) + "': " + count.get(k)
+                        + " tracks but all in one album (or folder), so none could be held out to measure it");
+            }
+        }
+        if (keep.size() < 2) {
+            throw new LearnException(tooLittle(request, keep, count, albums, names));
+        }
+        List<String> classes = new ArrayList<>(keep);
+        classes.sort(Comparator.comparing(k -> names.writtenName(k).toLowerCase(Locale.ROOT)));
+        List<String> written = classes.stream().map(names::writtenName).toList();
+        List<Labelled> used = new ArrayList<>();
+        for (Labelled t : tracks) {
+            List<String> l = t.labels().stream().filter(keep::contains).toList();
+            if (!l.isEmpty()) {
+                used.add(new Labelled(t.file(), t.rawGenres(), l, t.album(), t.artist()));
+            }
+        }
+
+        // 3. Hold out whole albums (or artists).
+        List<AlbumSplit.Item> items = used.stream().map(t -> new AlbumSplit.Item(t.labels().get(0), t.album(), t.artist())).toList();
+        AlbumSplit.Result split = AlbumSplit.split(items, SEED);
+
+        // 4. Features: the base network's mean window embedding, from the cache where it can.
+        try {
+            Files.createDirectories(request.modelDir());
+        } catch (IOException e) {
+            throw new LearnException(request.modelDir() + ": cannot create the model folder (" + e.getMessage() + ")", e);
+        }
+        float[][] features = new float[used.size()][];
+        AtomicInteger decoded = new AtomicInteger();
+        AtomicInteger cached = new AtomicInteger();
+        try (FeatureCache cache = new FeatureCache(request.modelDir(), baseSha)) {
+            progress.started(used.size());
+            int threads = request.threads() > 0 ? request.threads() : Runtime.getRuntime().availableProcessors();
+            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread th = new Thread(r, "genre-learn");
+                th.setDaemon(true);
+                return th;
+            });
+            try {
+                List<Future<TrackResult>> done = new ArrayList<>();
+                for (int i = 0; i < used.size(); i++) {
+                    int idx = i;
+                    done.add(pool.submit(() -> {
+                        TrackResult r = features(used.get(idx), cache, baseSha, features, idx, decoded, cached);
+                        synchronized (progress) {
+                            progress.trackFinished(r);
+                        }
+                        return r;
+                    }));
+                }
+                for (Future<TrackResult> f : done) {
+                    TrackResult r = f.get();
+                    if (r.outcome() == Outcome.FAILED) {
+                        failed.add(r);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LearnException("interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new LearnException("feature extraction failed: " + rootMessage(e), e);
+            } finally {
+                pool.shutdownNow();
+            }
+        } catch (IOException e) {
+            throw new LearnException(request.modelDir() + ": cannot write the feature cache (" + e.getMessage() + ")", e);
+        }
+
+        // 5. Train on the rest, calibrate and measure on the held-out albums.
+        List<float[]> trainX = new ArrayList<>();
+        List<Integer> trainY = new ArrayList<>();
+        List<float[]> testX = new ArrayList<>();
+        List<Integer> testY = new ArrayList<>();
+        int[][] perGenre = new int[classes.size()][2];
+        for (int i = 0; i < used.size(); i++) {
+            if (features[i] == null) {
+                continue;
+            }
+            for (String l : used.get(i).labels()) {
+                int c = classes.indexOf(l);
+                (split.heldOut()[i] ? testX : trainX).add(features[i]);
+                (split.heldOut()[i] ? testY : trainY).add(c);
+                perGenre[c][split.heldOut()[i] ? 1 : 0]++;
+            }
+        }
+        for (int c = 0; c < classes.size(); c++) {
+            if (perGenre[c][0] == 0 || perGenre[c][1] == 0) {
+                throw new LearnException("genre '" + written.get(c) + "' has " + perGenre[c][0] + " training and " + perGenre[c][1]
+                        + " held-out tracks left after unreadable files; it needs both. Leave it out (--genres) or add tracks.");
+            }
+        }
+        int[] y = trainY.stream().mapToInt(Integer::intValue).toArray();
+        int[] perClass = new int[classes.size()];
+        for (int c : y) {
+            perClass[c]++;
+        }
+        double[] balance = new double[y.length];
+        for (int i = 0; i < y.length; i++) {
+            balance[i] = 1.0 / perClass[y[i]]; // every genre weighs the same, however many tracks it has
+        }
+        SoftmaxRegression head = SoftmaxRegression.fit(trainX.toArray(float[][]::new), y, balance, classes.size(), L2, STEPS);
+        int[] truth = testY.stream().mapToInt(Integer::intValue).toArray();
+        List<float[][]> logits = new ArrayList<>();
+        for (float[] x : testX) {
+            logits.add(new float[][] {head.logits(x)});
+        }
+        double temperature = Calibration.fitTemperature(logits, truth);
+        double[][] probs = Calibration.trackProbabilities(logits, temperature);
+        int[] predicted = new int[truth.length];
+        double[] top = new double[truth.length];
+        boolean[] right = new boolean[truth.length];
+        for (int i = 0; i < truth.length; i++) {
+            predicted[i] = Calibration.argmax(probs[i]);
+            top[i] = probs[i][predicted[i]];
+            right[i] = predicted[i] == truth[i];
+        }
+        ClassificationReport figures = ClassificationReport.of(truth, predicted, written);
+        ConfidenceThreshold.Choice threshold = ConfidenceThreshold.choose(top, right);
+        String meaning = threshold.describe("held-out");
+
+        UserModel model = new UserModel();
+        model.created = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        model.labels = classes;
+        model.genres = written;
+        ModelConfig bc = base.config();
+        model.base.name = bc.name;
+        model.base.version = bc.version;
+        model.base.weightsSha256 = baseSha;
+        model.head = head;
+        model.temperature = temperature;
+        model.defaultMinConfidence = threshold.threshold();
+        model.thresholdMeaning = meaning;
+        model.learnedWith = LearnReportWriter.command(request);
+        List<LearnReport.GenreFigures> rows = new ArrayList<>();
+        for (int c = 0; c < classes.size(); c++) {
+            ClassificationReport.ClassMetrics m = figures.perClass().get(c);
+            rows.add(new LearnReport.GenreFigures(written.get(c), perGenre[c][0], perGenre[c][1], albums.get(classes.get(c)).size(),
+                    m.precision(), m.recall()));
+        }
+        failed.sort(Comparator.comparing(TrackResult::file));
+        LearnReport report = new LearnReport(request.modelDir(), written, rows, figures.accuracy(), threshold.threshold(), meaning,
+                leftOut, failed, decoded.get(), cached.get(), Duration.ofNanos(System.nanoTime() - start));
+        try {
+            model.write(request.modelDir());
+            LearnReportWriter.write(request, report, split, figures, threshold, temperature, bc, baseSha);
+        } catch (IOException e) {
+            throw new LearnException(request.modelDir() + ": cannot write the model (" + e.getMessage() + ")", e);
+        }
+        return report;
+    }
+
+    /** One track's features: from the cache, else decoded. Never throws for the track's sake. */
+    private TrackResult features(Labelled t, FeatureCache cache, String baseSha, float[][] out, int idx, AtomicInteger decoded,
+            AtomicInteger cached) {
+        Path f = t.file();
+        FeatureCache.Entry e = cache.lookup(f, baseSha);
+        try {
+            if (e != null) {
+                cached.incrementAndGet();
+                if (e.error() != null) {
+                    return new TrackResult(f, Outcome.FAILED, t.rawGenres(), t.rawGenres(), List.of(), e.error() + " (cached)");
+                }
+                out[idx] = e.mean();
+                return new TrackResult(f, Outcome.UNCHANGED, t.rawGenres(), t.rawGenres(), List.of(), "features from the cache");
+            }
+            decoded.incrementAndGet();
+            long deadline = System.nanoTime() + Long.getLong("genretagger.trackTimeoutSeconds", 600) * 1_000_000_000L;
+            try {
+                TrackAnalyzer.Analyzed a = analyzer.analyzeTrack(f, null, null, deadline, true, true);
+                float[] mean = UserModel.mean(a.embeddings());
+                cache.put(f, baseSha, a.embeddings().length, mean, null);
+                out[idx] = mean;
+                return new TrackResult(f, Outcome.UNCHANGED, t.rawGenres(), t.rawGenres(), List.of(), "");
+            } catch (ClassificationException | RuntimeException ex) {
+                String msg = ex instanceof ClassificationException ? ex.getMessage() : f + ": " + ex;
+                cache.put(f, baseSha, 0, null, msg);
+                return new TrackResult(f, Outcome.FAILED, t.rawGenres(), t.rawGenres(), List.of(), msg);
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static String tooLittle(LearnRequest request, Set<String> keep, Map<String, Integer> count,
+            Map<String, Set<String>> albums, GenreLabels names) {
+        StringBuilder sb = new StringBuilder("too little to learn from in " + request.root() + ": ");
+        sb.append(keep.size() == 1 ? "only genre '" + names.writtenName(keep.iterator().next()) + "' has"
+                : "no genre has").append(" at least ").append(request.minTracks()).append(" tracks in at least 2 albums");
+        sb.append(", and learning needs 2 genres. ");
+        if (count.isEmpty()) {
+            sb.append("No track carries a genre tag.");
+        } else {
+            List<Map.Entry<String, Integer>> top = new ArrayList<>(count.entrySet());
+            top.sort(Map.Entry.<String, Integer>comparingByValue().reversed());
+            sb.append("Largest genres: ");
+            for (int i = 0; i < Math.min(5, top.size()); i++) {
+                String k = top.get(i).getKey();
+                sb.append(i > 0 ? ", " : "").append(names.writtenName(k)).append(' ').append(top.get(i).getValue())
+                        .append(" tracks/").append(albums.get(k).size()).append(" albums");
+            }
+            sb.append(". Tag more tracks, merge genres with --alias, or lower --min-tracks.");
+        }
+        return sb.toString();
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+}
