@@ -55,8 +55,9 @@ final class HtmlReport {
         root.addProperty("minConfidence", report.minConfidence());
         root.addProperty("seconds", report.elapsed().toMillis() / 1000.0);
         root.addProperty("journal", report.journal() == null ? null : report.journal().toString());
-        root.addProperty("model", model.name() + " " + model.version());
-        root.add("genres", GSON.toJsonTree(model.genres()));
+        // Applying a plan loads no model: the page then names none.
+        root.addProperty("model", model == null ? "" : model.name() + " " + model.version());
+        root.add("genres", GSON.toJsonTree(model == null ? java.util.List.of() : model.genres()));
         root.add("notices", GSON.toJsonTree(report.notices()));
         JsonArray rows = new JsonArray();
         for (TrackResult r : report.results()) {

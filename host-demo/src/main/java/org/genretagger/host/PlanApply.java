@@ -27,7 +27,7 @@ final class PlanApply {
             }
         }
         if (report != null) {
-            RunReport.write(result, report);
+            RunReport.write(result, report, null);
             out.println("report: " + report);
         }
         out.println("journal: " + result.journal() + " (undo with: genre-tagger undo " + result.journal() + ")");
