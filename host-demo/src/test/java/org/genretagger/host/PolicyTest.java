@@ -150,6 +150,9 @@ class PolicyTest {
         }
     }
 
+    /** The shipped model's label for speech, noise, tones and silence. */
+    private static final String NOT_MUSIC = "notmusic";
+
     @Test
     void belowTheThresholdNothingIsWritten(@TempDir Path dir) throws Exception {
         Path lib = library(dir, "strict");
@@ -164,7 +167,9 @@ class PolicyTest {
             }
             assertTrue(r.top().get(0).probability() < 1.0, "a probability of 1 would be above any threshold");
             assertEquals(Outcome.LOW_CONFIDENCE, r.outcome(), r.toString());
-            assertTrue(r.message().contains("below the confidence threshold 1.00"), r.message());
+            // The shipped model hears the fixtures' tones over noise as not music, or as a genre below 1.
+            boolean notMusic = r.top().get(0).label().equals(NOT_MUSIC);
+            assertTrue(r.message().contains(notMusic ? "not music" : "below the confidence threshold 1.00"), r.message());
             assertEquals(r.genreBefore(), r.genreAfter());
             low++;
         }
@@ -177,7 +182,7 @@ class PolicyTest {
         assertEquals(info.defaultMinConfidence(), byDefault.minConfidence());
         for (TrackResult r : byDefault.results()) {
             if (!r.file().toString().endsWith(".au")) {
-                boolean sure = r.top().get(0).probability() >= info.defaultMinConfidence();
+                boolean sure = !r.top().get(0).label().equals(NOT_MUSIC) && r.top().get(0).probability() >= info.defaultMinConfidence();
                 assertEquals(sure ? Outcome.TAGGED : Outcome.LOW_CONFIDENCE, r.outcome(), r.toString());
             }
         }

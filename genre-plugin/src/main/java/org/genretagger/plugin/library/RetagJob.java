@@ -432,7 +432,17 @@ public final class RetagJob {
         TrackPrediction own = analyzed.prediction();
         AlbumVerdicts.Album album = albums != null ? albums.albumOf(track) : null;
         // By album, the album's verdict decides; the track's own top genre is reported beside it.
-        List<GenreScore> top = named(album != null ? album.genres() : own.genres());
+        String notMusic = config.notMusicLabel;
+        List<GenreScore> verdict = album != null ? album.genres() : own.genres();
+        if (minConfidence <= 0) {
+            // A threshold of 0 asks for the likeliest genre whatever the track sounds like.
+            // A threshold of 0 asks for the likeliest genre whatever the track sounds like: the
+            // genres' shares of the probability that it is music.
+            List<GenreScore> music = verdict.stream().filter(g -> !g.label().equals(notMusic)).toList();
+            double sum = music.stream().mapToDouble(GenreScore::probability).sum();
+            verdict = music.stream().map(g -> new GenreScore(g.genre(), g.label(), sum > 0 ? g.probability() / sum : g.probability())).toList();
+        }
+        List<GenreScore> top = named(verdict);
         List<GenreScore> top3 = top.subList(0, Math.min(3, top.size()));
         GenreScore ownTop = album != null ? named(own.genres()).get(0) : top.get(0);
         java.util.function.UnaryOperator<TrackResult> withTrack = r -> new TrackResult(r.file(), r.outcome(), r.genreBefore(),
@@ -441,9 +451,7 @@ public final class RetagJob {
             return withTrack.apply(new TrackResult(track, Outcome.UNSUPPORTED, before, before, top3,
                     "cannot write tags to ." + LibraryScanner.extension(track) + " files"));
         }
-        String notMusic = config.notMusicLabel;
-        // A threshold of 0 asks for the likeliest genre whatever the track sounds like.
-        if (top.get(0).label().equals(notMusic) && minConfidence > 0) {
+        if (top.get(0).label().equals(notMusic)) {
             return withTrack.apply(new TrackResult(track, Outcome.LOW_CONFIDENCE, before, before, top3, String.format(Locale.ROOT,
                     "sounds like speech, noise, tones or silence, not music (%.2f); no genre written", top.get(0).probability())));
         }
@@ -451,7 +459,7 @@ public final class RetagJob {
             return withTrack.apply(new TrackResult(track, Outcome.LOW_CONFIDENCE, before, before, top3, String.format(Locale.ROOT,
                     (album != null ? "the album's " : "") + "top genre %s at %.2f is below the confidence threshold %.2f", top.get(0).genre(), top.get(0).probability(), minConfidence)));
         }
-        List<GenreScore> genres = top.stream().filter(g -> !g.label().equals(notMusic)).toList();
+        List<GenreScore> genres = named(verdict.stream().filter(g -> !g.label().equals(notMusic)).toList());
         List<String> after = GenrePolicy.apply(request.policy(), before, GenrePolicy.chosen(genres, request.maxGenres()));
         if (GenrePolicy.sameGenres(before, after)) {
             return withTrack.apply(new TrackResult(track, Outcome.UNCHANGED, before, after, top3, ""));
