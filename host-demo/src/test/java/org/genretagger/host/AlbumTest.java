@@ -93,7 +93,7 @@ class AlbumTest {
             assertEquals("Tone Band - Tones", t.album(), m);
             assertEquals(first.top(), t.top(), "one verdict for the album: " + m);
             // The album's verdict is the mean over every window of its classified tracks, not a vote of their winners.
-            assertEquals(albumMean[argmax(albumMean)], t.top().get(0).probability(), 1e-6, m);
+            assertEquals(musicTop(albumMean), t.top().get(0).probability(), 1e-6, m);
             assertEquals(first.genreAfter(), t.genreAfter(), m);
             assertEquals(first.genreAfter(), TestLibrary.readGenres(lib.resolve(m)), "written: " + m);
             // Beside it, the track's own top genre: the winner of its own windows.
@@ -106,7 +106,7 @@ class AlbumTest {
         TrackResult opus = album.get("tone.opus");
         assertEquals("", opus.album());
         double[] own = mean(opus.timeline());
-        assertEquals(own[argmax(own)], opus.top().get(0).probability(), 1e-6);
+        assertEquals(musicTop(own), opus.top().get(0).probability(), 1e-6);
         assertEquals(opus.top().get(0), opus.trackTop());
     }
 
@@ -118,6 +118,23 @@ class AlbumTest {
             }
         }
         return sum;
+    }
+
+    /**
+     * The top genre's probability as a run at min-confidence 0 writes it: the shipped model's
+     * not-music class set aside, the genres sharing its probability.
+     */
+    private static double musicTop(double[] mean) {
+        int notMusic = pm.getExtensions(org.genretagger.api.GenreClassifier.class).get(0).modelInfo().labels().indexOf("notmusic");
+        double sum = 0;
+        double best = 0;
+        for (int k = 0; k < mean.length; k++) {
+            if (k != notMusic) {
+                sum += mean[k];
+                best = Math.max(best, mean[k]);
+            }
+        }
+        return best / sum;
     }
 
     private static int argmax(double[] v) {
