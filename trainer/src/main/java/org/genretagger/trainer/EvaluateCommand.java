@@ -1,5 +1,6 @@
 package org.genretagger.trainer;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.genretagger.api.Analysis;
@@ -32,6 +33,10 @@ final class EvaluateCommand implements Callable<Integer> {
             + "8 kHz low-pass, 16 kHz resampled and -20 dB copies of the clips, kept in DIR")
     Path robustness;
 
+    @Option(names = "--blend", paramLabel = "DIR", description = "also evaluate this second model and print the accuracy of "
+            + "late fusions (1-w)*first + w*second of their track probabilities, over the labels both know")
+    Path blend;
+
     @Override
     public Integer call() throws Exception {
         Dataset dataset = Dataset.scan(data);
@@ -41,6 +46,14 @@ final class EvaluateCommand implements Callable<Integer> {
                 return 0;
             }
             Evaluation.Result r = Evaluation.run(m, dataset.select(split, true), Analysis.parse(analysis), out, System.out);
+            if (blend != null) {
+                try (GenreModel second = GenreModel.load(blend)) {
+                    Evaluation.Result r2 = Evaluation.run(second, dataset.select(split, true), Analysis.parse(analysis), null,
+                            new PrintStream(PrintStream.nullOutputStream()));
+                    System.out.println("Blend of " + m.config().name + " (first) and " + second.config().name + " (second):");
+                    System.out.print(Blend.table(r, m.config().labels, r2, second.config().labels));
+                }
+            }
             return r.failed().isEmpty() ? 0 : 1;
         }
     }

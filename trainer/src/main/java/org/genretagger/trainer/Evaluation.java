@@ -39,9 +39,14 @@ public final class Evaluation {
      * @param ece expected calibration error of track probabilities (15 bins)
      * @param threshold the confidence threshold reaching 90 % precision
      * @param failed clips that could not be classified, with the reason
+     * @param clips the keys of the classified clips
+     * @param truth their true label indices
+     * @param probabilities their track probabilities, in the model's label order
      */
     public record Result(ClassificationReport track, ClassificationReport window, double ece,
-            ConfidenceThreshold.Choice threshold, List<String> failed) {}
+            ConfidenceThreshold.Choice threshold, List<String> failed, List<String> clips, int[] truth, double[][] probabilities) {}
+
+    private record TrackRow(String clip, String truth, double[] probabilities) {}
 
     private Evaluation() {}
 
@@ -60,6 +65,7 @@ public final class Evaluation {
         List<Integer> truth = new ArrayList<>();
         List<Integer> predicted = new ArrayList<>();
         List<double[]> probs = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
         List<Integer> windowTruth = new ArrayList<>();
         List<Integer> windowPred = new ArrayList<>();
         List<String> failed = new ArrayList<>();
@@ -78,6 +84,7 @@ public final class Evaluation {
                     truth.add(t);
                     predicted.add(labels.indexOf(p.top().label()));
                     probs.add(byLabel);
+                    keys.add(c.key());
                     for (WindowPrediction w : p.timeline()) {
                         windowTruth.add(t);
                         windowPred.add(Calibration.argmax(w.probabilities().stream().mapToDouble(Double::doubleValue).toArray()));
@@ -129,10 +136,16 @@ public final class Evaluation {
             json.put("threshold", threshold);
             json.put("reliability", Calibration.reliabilityTable(p, tr, Calibration.DEFAULT_BINS));
             json.put("failed", failed);
+            List<TrackRow> perTrack = new ArrayList<>();
+            for (int i = 0; i < p.length; i++) {
+                perTrack.add(new TrackRow(keys.get(i), labels.get(tr[i]), p[i]));
+            }
+            // Per-track probabilities (in label order), for comparing models clip by clip.
+            json.put("predictions", perTrack);
             Files.writeString(out.resolve("report.json"), GSON.toJson(json), StandardCharsets.UTF_8);
             Charts.confusionMatrixPng(track.confusionMatrix().counts(), labels, out.resolve("confusion-matrix.png"),
                     "Track-level confusion matrix");
         }
-        return new Result(track, window, ece, threshold, failed);
+        return new Result(track, window, ece, threshold, failed, keys, tr, p);
     }
 }
