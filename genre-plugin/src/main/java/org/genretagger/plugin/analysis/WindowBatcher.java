@@ -155,14 +155,16 @@ final class WindowBatcher {
                     embed |= taken[i].sink.wantsEmbeddings();
                 }
                 if (embed) {
-                    float[][] e = model.embeddings(batchBuf, n);
+                    float[][][] both = model.probabilitiesAndEmbeddings(batchBuf, n);
                     for (int i = 0; i < n; i++) {
                         if (taken[i].sink.wantsEmbeddings()) {
-                            taken[i].sink.deliverEmbedding(taken[i].start, e[i]);
+                            taken[i].sink.deliverEmbedding(taken[i].start, both[1][i]);
                         }
                     }
+                    probs = both[0];
+                } else {
+                    probs = model.probabilities(batchBuf, n);
                 }
-                probs = model.probabilities(batchBuf, n);
             } catch (RuntimeException e) {
                 for (int i = 0; i < n; i++) {
                     taken[i].sink.deliver(taken[i].start, null);

@@ -184,24 +184,35 @@ public final class GenreModel implements AutoCloseable {
      * @return logits, {@code [count][classes]}
      */
     public float[][] logits(float[] windows, int count) {
-        return forward(windows, count, 0);
+        return forward(windows, count, 1)[0];
     }
 
-    private synchronized float[][] forward(float[] windows, int count, int output) {
+    /**
+     * @param outputs how many of the network's outputs to return: 1 for the logits, 2 for the
+     *     logits and a pretrained network's embedding
+     */
+    private synchronized float[][][] forward(float[] windows, int count, int outputs) {
         return withOwnClassLoader(() -> {
             try (NDManager m = model.getNDManager().newSubManager()) {
                 NDArray x = input(m, windows, count);
                 // A pretrained network returns its embedding after the logits.
-                NDArray out = block.forward(new ParameterStore(m, false), new NDList(x), false).get(output);
-                float[] flat = out.toFloatArray();
-                int k = (int) out.getShape().get(1);
-                float[][] rows = new float[count][k];
-                for (int i = 0; i < count; i++) {
-                    System.arraycopy(flat, i * k, rows[i], 0, k);
+                NDList out = block.forward(new ParameterStore(m, false), new NDList(x), false);
+                float[][][] result = new float[outputs][][];
+                for (int o = 0; o < outputs; o++) {
+                    result[o] = rows(out.get(o).toFloatArray(), count);
                 }
-                return rows;
+                return result;
             }
         });
+    }
+
+    private static float[][] rows(float[] flat, int count) {
+        int k = flat.length / count;
+        float[][] rows = new float[count][k];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(flat, i * k, rows[i], 0, k);
+        }
+        return rows;
     }
 
     /**
@@ -216,9 +227,26 @@ public final class GenreModel implements AutoCloseable {
      */
     public float[][] embeddings(float[] windows, int count) {
         if (block instanceof PretrainedNet) {
-            return forward(windows, count, 1);
+            return forward(windows, count, 2)[1];
         }
         return cnnEmbeddings(windows, count);
+    }
+
+    /**
+     * Calibrated probabilities and embeddings of the same windows; for a pretrained network both
+     * come from one forward pass (its head reads the embedding), which halves what learning costs.
+     *
+     * @param windows as for {@link #logits}
+     * @param count how many windows
+     * @return {@code [0]} probabilities as {@link #probabilities}, {@code [1]} embeddings as {@link #embeddings}
+     */
+    public float[][][] probabilitiesAndEmbeddings(float[] windows, int count) {
+        float[][][] both = block instanceof PretrainedNet ? forward(windows, count, 2)
+                : new float[][][] {logits(windows, count), cnnEmbeddings(windows, count)};
+        for (float[] l : both[0]) {
+            softmaxInPlace(l, config.temperature);
+        }
+        return both;
     }
 
     private synchronized float[][] cnnEmbeddings(float[] windows, int count) {
@@ -231,13 +259,7 @@ public final class GenreModel implements AutoCloseable {
                 for (Block layer : layers.subList(0, layers.size() - 2)) {
                     x = layer.forward(ps, x, false);
                 }
-                float[] flat = x.singletonOrThrow().toFloatArray();
-                int d = flat.length / count;
-                float[][] out = new float[count][d];
-                for (int i = 0; i < count; i++) {
-                    System.arraycopy(flat, i * d, out[i], 0, d);
-                }
-                return out;
+                return rows(x.singletonOrThrow().toFloatArray(), count);
             }
         });
     }
