@@ -7,6 +7,7 @@ import org.genretagger.api.ModelInfo;
 import org.genretagger.plugin.analysis.TrackAnalyzer;
 import org.genretagger.plugin.model.EngineThreads;
 import org.genretagger.plugin.model.GenreModel;
+import org.genretagger.plugin.model.GenreNet;
 import org.genretagger.plugin.model.ModelConfig;
 
 /**
@@ -23,11 +24,17 @@ final class GenreEngine {
     static synchronized TrackAnalyzer analyzer() {
         if (analyzer == null) {
             try {
-                // One OpenMP thread: the workers (one per core) already keep every core busy.
-                EngineThreads.limit(Integer.getInteger("genretagger.ompThreads", 1));
                 // -Dgenretagger.model=DIR runs another model folder (config.json + weights), e.g. on
                 // cluster executors that were sent a retrained model.
                 String dir = System.getProperty(MODEL_PROPERTY);
+                ModelConfig config = dir != null ? ModelConfig.read(Path.of(dir).resolve(GenreModel.CONFIG_FILE))
+                        : GenreModel.bundledConfig();
+                // The small CNN: one OpenMP thread, since decoding on the workers (one per core) is
+                // most of the work. A pretrained base: inference is most of it and only one worker
+                // runs it at a time, so its operators get every core (measured: 2.24 against 1.67
+                // tracks/s at sample:4 on 2 cores; README, "Performance and the benchmark").
+                int cores = Runtime.getRuntime().availableProcessors();
+                EngineThreads.limit(Integer.getInteger("genretagger.ompThreads", GenreNet.CNN.equals(config.network) ? 1 : cores));
                 analyzer = new TrackAnalyzer(dir != null ? GenreModel.load(Path.of(dir)) : GenreModel.loadBundled());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
