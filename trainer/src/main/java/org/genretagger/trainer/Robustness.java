@@ -18,7 +18,7 @@ import org.genretagger.trainer.data.Clip;
  * Each condition is made once from the clip decoded at its own 22 050 Hz (GTZAN's rate) and kept in
  * a work folder, so models can be compared on the very same files.
  */
-final class Robustness {
+public final class Robustness {
     /** The conditions, in table order. */
     static final List<String> CONDITIONS = List.of("clean", "mp3-64k", "aac-96k", "lowpass-8k", "resample-16k", "gain-minus-20dB");
     private static final int RATE = 22050;
@@ -34,7 +34,7 @@ final class Robustness {
      * @return a Markdown table of track accuracy per condition
      * @throws IOException if a copy cannot be made
      */
-    static String table(GenreModel model, List<Clip> clips, Analysis analysis, Path work, PrintStream log) throws IOException {
+    public static String table(GenreModel model, List<Clip> clips, Analysis analysis, Path work, PrintStream log) throws IOException {
         StringBuilder t = new StringBuilder("| condition | track accuracy | clips |\n| --- | --- | --- |\n");
         for (String condition : CONDITIONS) {
             List<Clip> copies = new ArrayList<>();

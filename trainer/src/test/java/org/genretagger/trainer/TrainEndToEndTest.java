@@ -87,7 +87,9 @@ class TrainEndToEndTest {
                 "--out", out.toString(), "--work", dir.resolve("work").toString(), "--base", base.toString(),
                 "--variants", "1", "--patches", "1", "--not-music", "0");
         assertEquals(0, exit);
-        assertTrue(Files.readString(out.resolve("REPORT.md")).contains("Out of fold"));
+        String report = Files.readString(out.resolve("REPORT.md"));
+        assertTrue(report.contains("Out of fold"));
+        assertTrue(report.contains("| mp3-64k |") && report.contains("| gain-minus-20dB |"), "the report has the robustness table");
 
         List<Clip> valid = Dataset.scan(data).randomSplit(0.2, 3).valid();
         try (GenreModel model = GenreModel.load(out); GenreModel pretrained = GenreModel.load(base)) {

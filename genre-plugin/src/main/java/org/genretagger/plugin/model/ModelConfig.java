@@ -62,6 +62,13 @@ public final class ModelConfig {
     public String normalisation = WindowNormaliser.DB_WINDOW_STANDARDISE;
     /** Dynamic range kept below a window's maximum, dB. */
     public double topDb = 80;
+    /**
+     * For {@code log10-10000x-float16}: the level, in dB of mean mel power, each window is brought
+     * to before the log (gain limited to {@link WindowNormaliser#MAX_LEVEL_GAIN_DB}), so a quiet
+     * recording sounds to the network like a loud one; null leaves windows as they are, as musicnn
+     * was trained.
+     */
+    public Double levelDb = null;
 
     /** Output channels of each convolution block. */
     public List<Integer> channels = List.of(16, 32, 64, 128);

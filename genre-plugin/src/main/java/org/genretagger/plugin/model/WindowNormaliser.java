@@ -13,6 +13,12 @@ public final class WindowNormaliser {
      */
     public static final String LOG10_FLOAT16 = "log10-10000x-float16";
 
+    /**
+     * Most a window's level is raised or lowered (see {@link ModelConfig#levelDb}): enough to undo a
+     * quiet master or a -20 dB copy, not enough to lift near-silence to the level of music.
+     */
+    public static final double MAX_LEVEL_GAIN_DB = 30;
+
     private static final double AMIN = 1e-10;
 
     private WindowNormaliser() {}
@@ -30,7 +36,7 @@ public final class WindowNormaliser {
     public static void normalise(ModelConfig config, float[][] frames, int start, int count, float[] out, int outOffset) {
         switch (config.normalisation) {
             case DB_WINDOW_STANDARDISE -> normalise(frames, start, count, config.topDb, out, outOffset);
-            case LOG10_FLOAT16 -> logFloat16(frames, start, count, out, outOffset);
+            case LOG10_FLOAT16 -> logFloat16(frames, start, count, levelGain(config.levelDb, frames, start, count), out, outOffset);
             default -> throw new IllegalArgumentException("unknown normalisation '" + config.normalisation + "'");
         }
     }
@@ -40,12 +46,46 @@ public final class WindowNormaliser {
         return DB_WINDOW_STANDARDISE.equals(normalisation) || LOG10_FLOAT16.equals(normalisation);
     }
 
-    private static void logFloat16(float[][] frames, int start, int count, float[] out, int outOffset) {
+    /**
+     * @return the power gain that brings the window's mean mel power to {@code levelDb}, limited to
+     *     {@link #MAX_LEVEL_GAIN_DB} either way; 1 when {@code levelDb} is null
+     */
+    static double levelGain(Double levelDb, float[][] frames, int start, int count) {
+        if (levelDb == null) {
+            return 1;
+        }
+        return Math.pow(10, levelGainDb(levelDb, meanPowerDb(frames, start, count)) / 10);
+    }
+
+    /**
+     * @param frames mel power frames
+     * @param start first frame of the window
+     * @param count frames in the window
+     * @return the window's mean mel power in dB
+     */
+    public static double meanPowerDb(float[][] frames, int start, int count) {
+        double sum = 0;
+        int n = 0;
+        for (int t = 0; t < count; t++) {
+            for (float v : frames[start + t]) {
+                sum += v;
+                n++;
+            }
+        }
+        return 10 * Math.log10(Math.max(AMIN, sum / n));
+    }
+
+    static double levelGainDb(double levelDb, double meanDb) {
+        return Math.max(-MAX_LEVEL_GAIN_DB, Math.min(MAX_LEVEL_GAIN_DB, levelDb - meanDb));
+    }
+
+    private static void logFloat16(float[][] frames, int start, int count, double gain, float[] out, int outOffset) {
         int nMels = frames[start].length;
         for (int t = 0; t < count; t++) {
             float[] f = frames[start + t];
             for (int m = 0; m < nMels; m++) {
-                out[outOffset + m * count + t] = (float) Math.log10(10000.0 * toFloat16(f[m]) + 1.0);
+                float p = gain == 1 ? f[m] : (float) (f[m] * gain);
+                out[outOffset + m * count + t] = (float) Math.log10(10000.0 * toFloat16(p) + 1.0);
             }
         }
     }

@@ -1,6 +1,5 @@
 package org.genretagger.trainer.pretrained;
 
-import org.genretagger.plugin.model.SoftmaxRegression;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -8,12 +7,19 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
 import org.genretagger.api.Analysis;
+import org.genretagger.plugin.evaluation.Calibration;
+import org.genretagger.plugin.evaluation.ClassificationReport;
+import org.genretagger.plugin.evaluation.ConfidenceThreshold;
 import org.genretagger.plugin.model.GenreModel;
 import org.genretagger.plugin.model.ModelConfig;
+import org.genretagger.plugin.model.SoftmaxRegression;
+import org.genretagger.plugin.model.WindowNormaliser;
 import org.genretagger.trainer.Evaluation;
+import org.genretagger.trainer.Robustness;
 import org.genretagger.trainer.Training;
 import org.genretagger.trainer.augment.Augmentation;
 import org.genretagger.trainer.augment.Augmenter;
@@ -21,9 +27,6 @@ import org.genretagger.trainer.augment.ChannelAugmenter;
 import org.genretagger.trainer.data.Clip;
 import org.genretagger.trainer.data.Dataset;
 import org.genretagger.trainer.data.FeatureCache;
-import org.genretagger.plugin.evaluation.Calibration;
-import org.genretagger.plugin.evaluation.ClassificationReport;
-import org.genretagger.plugin.evaluation.ConfidenceThreshold;
 
 /**
  * The shipped model's recipe on a pretrained base: a linear head on the frozen embedding, trained
@@ -38,9 +41,10 @@ import org.genretagger.plugin.evaluation.ConfidenceThreshold;
  * @param patches random patches embedded per augmented variant
  * @param balance class balancing exponent
  * @param notMusic generated not-music clips (0 for none)
+ * @param level whether windows are brought to the training clips' median level (see {@link ModelConfig#levelDb})
  * @param seed decides augmentation, patches and generated clips
  */
-public record HeadRecipe(Path base, int variants, int patches, double balance, int notMusic, long seed) {
+public record HeadRecipe(Path base, int variants, int patches, double balance, int notMusic, boolean level, long seed) {
     /** Regularisation strengths tried. */
     static final double[] L2 = {1e-4, 1e-3, 1e-2, 3e-2, 1e-1};
     /** Patches per track tried for the default analysis. */
@@ -95,8 +99,13 @@ public record HeadRecipe(Path base, int variants, int patches, double balance, i
             try (ProgressBar bar = Training.bar("features", (long) all.size() * (variants + 1))) {
                 frames.prepare(all, variants, workers, bar::stepBy);
             }
-            HeadTraining t = new HeadTraining(pretrained, config, frames,
-                    workDir.resolve("embeddings").resolve(id + "-" + bc.base.sha256().substring(0, 12) + "-p" + patches), patches, seed);
+            if (level) {
+                config.levelDb = medianLevelDb(frames, split.train(), config.windowFrames);
+                log.printf("windows brought to %.1f dB (median of the training clips' patches)%n", config.levelDb);
+            }
+            String embeddingsId = id + "-" + bc.base.sha256().substring(0, 12) + "-p" + patches
+                    + (config.levelDb != null ? String.format("-level%.2f", config.levelDb) : "");
+            HeadTraining t = new HeadTraining(pretrained, config, frames, workDir.resolve("embeddings").resolve(embeddingsId), patches, seed);
             t.embed(all, variants);
 
             int[] validTruth = t.truth(valid);
@@ -119,11 +128,30 @@ public record HeadRecipe(Path base, int variants, int patches, double balance, i
             }
             log.printf("chosen: L2 %g with %d variants (validation %.3f, %d clips)%n", bestL2, bestVariants, bestAcc, valid.size());
 
-            // Out of fold: each split's clips predicted by a head that never saw them.
+            // Default analysis: the fewest patches whose validation accuracy is within one standard error
+            // of all of them (the usual one-standard-error rule: differences smaller than that are noise
+            // on this many clips, and each patch costs a forward pass of the base).
             SoftmaxRegression onTrain = t.fit(train, bestVariants, balance, bestL2);
+            StringBuilder curve = new StringBuilder("| analysis | validation track accuracy |\n| --- | --- |\n");
+            double full = HeadTraining.accuracy(t.logits(onTrain, valid, 0), validTruth, 1);
+            double standardError = Math.sqrt(full * (1 - full) / valid.size());
+            config.defaultSampleWindows = 0;
+            for (int n : PATCH_CURVE) {
+                double acc = HeadTraining.accuracy(t.logits(onTrain, valid, n), validTruth, 1);
+                curve.append(String.format("| %s | %.3f |%n", n == 0 ? "full" : "sample:" + n, acc));
+                if (n > 0 && config.defaultSampleWindows == 0 && acc >= full - standardError - 1e-9) {
+                    config.defaultSampleWindows = n;
+                }
+            }
+            curve.append(String.format("%nOne standard error of the full-analysis accuracy on %d clips: %.3f.%n", valid.size(), standardError));
+            log.printf("default analysis sample:%d (within one standard error, %.3f, of full analysis)%n",
+                    config.defaultSampleWindows, standardError);
+
+            // Out of fold: each split's clips predicted by a head that never saw them, from as many
+            // patches as the default analysis classifies, so the threshold speaks of what users run.
             SoftmaxRegression onValid = t.fit(valid, bestVariants, balance, bestL2);
-            List<float[][]> oofLogits = new ArrayList<>(t.logits(onTrain, valid, 0));
-            oofLogits.addAll(t.logits(onValid, train, 0));
+            List<float[][]> oofLogits = new ArrayList<>(t.logits(onTrain, valid, config.defaultSampleWindows));
+            oofLogits.addAll(t.logits(onValid, train, config.defaultSampleWindows));
             List<Clip> oofClips = new ArrayList<>(valid);
             oofClips.addAll(train);
             int[] oofTruth = t.truth(oofClips);
@@ -154,25 +182,16 @@ public record HeadRecipe(Path base, int variants, int patches, double balance, i
             config.thresholdMeaning = threshold.describe("out-of-fold music");
             log.printf("temperature %.3f (out-of-fold ECE %.3f -> %.3f); %s%n", temperature, eceBefore, eceAfter, config.thresholdMeaning);
 
-            // Default analysis: the fewest patches within one validation clip of all of them.
-            StringBuilder curve = new StringBuilder("| analysis | validation track accuracy |\n| --- | --- |\n");
-            double full = HeadTraining.accuracy(t.logits(onTrain, valid, 0), validTruth, temperature);
-            config.defaultSampleWindows = 0;
-            for (int n : PATCH_CURVE) {
-                double acc = HeadTraining.accuracy(t.logits(onTrain, valid, n), validTruth, temperature);
-                curve.append(String.format("| %s | %.3f |%n", n == 0 ? "full" : "sample:" + n, acc));
-                if (n > 0 && config.defaultSampleWindows == 0 && acc >= full - 1.0 / valid.size() - 1e-9) {
-                    config.defaultSampleWindows = n;
-                }
-            }
-            log.printf("default analysis sample:%d%n", config.defaultSampleWindows);
-
             // The validation figures, through the plugin's own decode and inference path.
             Path validationModel = workDir.resolve("validation-model");
             t.save(onTrain, validationModel);
             Evaluation.Result r;
+            String robustness;
             try (GenreModel vm = GenreModel.load(validationModel)) {
                 r = Evaluation.run(vm, valid, Analysis.FULL, out, log);
+                log.println("robustness (validation music clips, default analysis):");
+                robustness = Robustness.table(vm, split.valid(), new Analysis(config.defaultSampleWindows),
+                        workDir.resolve("degraded"), log);
             }
 
             SoftmaxRegression shipped = t.fit(all, bestVariants, balance, bestL2);
@@ -180,16 +199,29 @@ public record HeadRecipe(Path base, int variants, int patches, double balance, i
             t.save(shipped, out);
             double minutes = (System.nanoTime() - started) / 60e9;
             writeReport(out.resolve("REPORT.md"), config, bc, split, train, valid, selection.toString(), bestL2, bestVariants,
-                    r, oofP, oofTruth, l, eceBefore, eceAfter, threshold, curve.toString(), augment.toString(), command, minutes);
+                    r, oofP, oofTruth, l, eceBefore, eceAfter, threshold, curve.toString(), robustness, augment.toString(), command, minutes);
             log.printf("model written to %s in %.1f minutes%n", out, minutes);
             return 0;
         }
     }
 
+    /** The median mean-power level (dB) of the clean training clips' non-overlapping patches. */
+    private static double medianLevelDb(FeatureCache frames, List<Clip> clips, int windowFrames) {
+        List<Double> levels = new ArrayList<>();
+        for (Clip c : clips) {
+            float[][] f = frames.frames(c, 0);
+            for (int start = 0; start + windowFrames <= f.length; start += windowFrames) {
+                levels.add(WindowNormaliser.meanPowerDb(f, start, windowFrames));
+            }
+        }
+        Collections.sort(levels);
+        return levels.get(levels.size() / 2);
+    }
+
     private void writeReport(Path file, ModelConfig c, ModelConfig bc, Dataset.Split split, List<Clip> train, List<Clip> valid,
             String selection, double l2, int usedVariants, Evaluation.Result r, double[][] oofP, int[] oofTruth, List<String> labels,
-            double eceBefore, double eceAfter, ConfidenceThreshold.Choice threshold, String curve, String augment, String command,
-            double minutes) throws IOException {
+            double eceBefore, double eceAfter, ConfidenceThreshold.Choice threshold, String curve, String robustness, String augment,
+            String command, double minutes) throws IOException {
         int[] oofPred = Arrays.stream(oofP).mapToInt(Calibration::argmax).toArray();
         ClassificationReport oof = ClassificationReport.of(oofTruth, oofPred, labels);
         StringBuilder s = new StringBuilder();
@@ -203,7 +235,10 @@ public record HeadRecipe(Path base, int variants, int patches, double balance, i
         s.append(String.format("Took %.1f minutes on this machine (most of it embedding %d variants per clip).%n%n", minutes, variants));
         s.append("## Recipe\n\n");
         s.append("- Front end: the plugin's log-mel at ").append(c.sampleRate).append(" Hz, n_fft ").append(c.nFft).append(", hop ")
-                .append(c.hopLength).append(", ").append(c.nMels).append(" Slaney mels, reflect padding, float16 then log10(10000x+1); ")
+                .append(c.hopLength).append(", ").append(c.nMels).append(" Slaney mels, reflect padding, ")
+                .append(c.levelDb != null ? String.format("each window brought to %.1f dB mean mel power (the training clips' median, gain within +-%.0f dB), ",
+                        c.levelDb, WindowNormaliser.MAX_LEVEL_GAIN_DB) : "")
+                .append("float16 then log10(10000x+1); ")
                 .append(c.windowFrames).append("-frame (3 s) patches.\n");
         s.append("- Augmentation (each training and validation clip, ").append(variants).append(" variants, ").append(patches)
                 .append(" random patches each): ").append(augment).append(".\n");
@@ -221,7 +256,12 @@ public record HeadRecipe(Path base, int variants, int patches, double balance, i
         s.append(String.format("Calibration: temperature %.3f fitted on these predictions; track ECE %.3f -> %.3f.%n%n", c.temperature, eceBefore, eceAfter));
         s.append("Default threshold: ").append(c.thresholdMeaning).append(" The head fitted on the validation clips alone is weaker than the shipped one, so the promise is conservative.\n\n");
         s.append("## Windows per track\n\nAccuracy of the training-split head against the number of 3 s patches, evenly spread over the validation clips:\n\n")
-                .append(curve).append("\nDefault: sample:").append(c.defaultSampleWindows).append(".\n");
+                .append(curve).append("\nDefault: sample:").append(c.defaultSampleWindows)
+                .append(" (temperature and threshold above were fitted on predictions from this many patches).\n\n");
+        s.append("## Robustness\n\nValidation music clips (head fitted on the training split), default analysis, on copies degraded as ")
+                .append("users' files are: 64 kbit/s MP3, 96 kbit/s AAC, 8 kHz low-pass, resampled to 16 kHz, 20 dB quieter. ")
+                .append("The base hears only 0-8 kHz (16 kHz input), so the low-pass and resample rows change little by construction.\n\n")
+                .append(robustness);
         Files.writeString(file, s.toString());
     }
 }
