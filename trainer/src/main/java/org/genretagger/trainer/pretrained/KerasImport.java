@@ -10,18 +10,14 @@ import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Array;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.genretagger.plugin.library.SafeTagWriter;
 import org.genretagger.plugin.model.GenreModel;
 import org.genretagger.plugin.model.ModelConfig;
 import org.genretagger.plugin.model.PretrainedNet;
@@ -104,7 +100,7 @@ public final class KerasImport implements Callable<Integer> {
             config.name = name;
             config.version = "musicnn_keras@ad6cfb8";
             config.base = new ModelConfig.BaseModel(name, "Quint-e/musicnn_keras@ad6cfb8 keras_checkpoints/" + h5.getFileName(),
-                    sha256(h5));
+                    SafeTagWriter.sha256(h5));
             config.weights = name + ".params";
             config.temperature = 1;
             try (GenreModel model = GenreModel.create(config)) {
@@ -191,25 +187,5 @@ public final class KerasImport implements Callable<Integer> {
             l[i] = dims[i];
         }
         return l;
-    }
-
-    /**
-     * @param file any file
-     * @return its SHA-256, hex
-     * @throws IOException if unreadable
-     */
-    public static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), newSha256())) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        }
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
