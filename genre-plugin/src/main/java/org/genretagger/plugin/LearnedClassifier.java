@@ -56,7 +56,9 @@ final class LearnedClassifier implements GenreClassifier {
     /** The learned verdict, with the digest when the track was decoded whole (for a retag that writes). */
     TrackAnalyzer.Analyzed analyze(Path file, Analysis analysis, boolean seek, org.genretagger.plugin.analysis.StageTimes times,
             long deadlineNanos) throws ClassificationException {
-        TrackAnalyzer.Analyzed a = analyzer.analyzeTrack(file, analysis, times, deadlineNanos, seek, true);
+        // As many windows as the head learned its means from, unless the caller asks otherwise.
+        Analysis windows = analysis != null ? analysis : model.defaultAnalysis();
+        TrackAnalyzer.Analyzed a = analyzer.analyzeTrack(file, windows, times, deadlineNanos, seek, true);
         return new TrackAnalyzer.Analyzed(model.predict(a.prediction(), a.embeddings()), a.audio(), a.embeddings());
     }
 }

@@ -85,7 +85,7 @@ class TrainEndToEndTest {
         Path out = dir.resolve("model");
         int exit = new CommandLine(new TrainerCli()).execute("train", "--data", data.toString(), "--split", "random", "--seed", "3",
                 "--out", out.toString(), "--work", dir.resolve("work").toString(), "--base", base.toString(),
-                "--variants", "1", "--patches", "1", "--not-music", "0");
+                "--variants", "1", "--patches", "1", "--not-music", "0", "--level");
         assertEquals(0, exit);
         String report = Files.readString(out.resolve("REPORT.md"));
         assertTrue(report.contains("Out of fold"));
@@ -95,6 +95,9 @@ class TrainEndToEndTest {
         try (GenreModel model = GenreModel.load(out); GenreModel pretrained = GenreModel.load(base)) {
             var config = model.config();
             assertEquals(pretrained.config().base, config.base, "the model names the base it was built on");
+            // With --level the windows are brought to the training clips' level, in the trainer and
+            // (checked below, window by window through the verdict) identically in the plugin.
+            assertTrue(config.levelDb != null && Double.isFinite(config.levelDb), "level " + config.levelDb);
             FeatureCache cache = new FeatureCache(dir.resolve("check-cache"), config, Augmenter.defaults(), 3);
             cache.prepare(valid, 0, 1, n -> { });
             TrackAnalyzer plugin = new TrackAnalyzer(model);

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.genretagger.api.Analysis;
 import org.genretagger.api.ClassificationException;
 import org.genretagger.api.LearnException;
 import org.genretagger.api.LearnReport;
@@ -48,6 +49,12 @@ public final class Learner {
     static final long SEED = 20261130L;
     /** L2 penalty of the head (on standardised inputs, per unit of sample weight). */
     static final double L2 = 5e-3;
+    /**
+     * Windows per track whose mean embedding is a track's features, here and when retagging with
+     * the learned model. More than the shipped model's default: a head learned from a few hundred
+     * tracks needs steadier means (GTZAN as a 5-genre library, 90 held-out tracks: see README).
+     */
+    static final int WINDOWS = 6;
     /** Full-batch Adam steps of the head. */
     static final int STEPS = 500;
 
@@ -72,6 +79,8 @@ public final class Learner {
         RetagListener progress = listener != null ? listener : RetagListener.NONE;
         GenreModel base = analyzer.model();
         String baseSha = base.weightsSha256();
+        // Cached features are means over WINDOWS windows of this base: another count is another key.
+        String featureKey = baseSha + " windows " + WINDOWS;
         LibraryScanner.Scan scan;
         try {
             scan = LibraryScanner.scan(request.root(), request.includes(), request.excludes(), false, false);
@@ -195,7 +204,7 @@ public final class Learner {
         float[][] features = new float[used.size()][];
         AtomicInteger decoded = new AtomicInteger();
         AtomicInteger cached = new AtomicInteger();
-        try (FeatureCache cache = new FeatureCache(request.modelDir(), baseSha)) {
+        try (FeatureCache cache = new FeatureCache(request.modelDir(), featureKey)) {
             progress.started(used.size());
             int threads = request.threads() > 0 ? request.threads() : Runtime.getRuntime().availableProcessors();
             ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -208,7 +217,7 @@ public final class Learner {
                 for (int i = 0; i < used.size(); i++) {
                     int idx = i;
                     done.add(pool.submit(() -> {
-                        TrackResult r = features(used.get(idx), cache, baseSha, features, idx, decoded, cached);
+                        TrackResult r = features(used.get(idx), cache, featureKey, features, idx, decoded, cached);
                         synchronized (progress) {
                             progress.trackFinished(r);
                         }
@@ -294,6 +303,7 @@ public final class Learner {
         model.base.version = bc.version;
         model.base.weightsSha256 = baseSha;
         model.head = head;
+        model.sampleWindows = WINDOWS;
         model.temperature = temperature;
         model.defaultMinConfidence = threshold.threshold();
         model.thresholdMeaning = meaning;
@@ -317,10 +327,10 @@ public final class Learner {
     }
 
     /** One track's features: from the cache, else decoded. Never throws for the track's sake. */
-    private TrackResult features(Labelled t, FeatureCache cache, String baseSha, float[][] out, int idx, AtomicInteger decoded,
+    private TrackResult features(Labelled t, FeatureCache cache, String featureKey, float[][] out, int idx, AtomicInteger decoded,
             AtomicInteger cached) {
         Path f = t.file();
-        FeatureCache.Entry e = cache.lookup(f, baseSha);
+        FeatureCache.Entry e = cache.lookup(f, featureKey);
         try {
             if (e != null) {
                 cached.incrementAndGet();
@@ -333,14 +343,14 @@ public final class Learner {
             decoded.incrementAndGet();
             long deadline = System.nanoTime() + Long.getLong("genretagger.trackTimeoutSeconds", 600) * 1_000_000_000L;
             try {
-                TrackAnalyzer.Analyzed a = analyzer.analyzeTrack(f, null, null, deadline, true, true);
+                TrackAnalyzer.Analyzed a = analyzer.analyzeTrack(f, new Analysis(WINDOWS), null, deadline, true, true);
                 float[] mean = UserModel.mean(a.embeddings());
-                cache.put(f, baseSha, a.embeddings().length, mean, null);
+                cache.put(f, featureKey, a.embeddings().length, mean, null);
                 out[idx] = mean;
                 return new TrackResult(f, Outcome.UNCHANGED, t.rawGenres(), t.rawGenres(), List.of(), "");
             } catch (ClassificationException | RuntimeException ex) {
                 String msg = ex instanceof ClassificationException ? ex.getMessage() : f + ": " + ex;
-                cache.put(f, baseSha, 0, null, msg);
+                cache.put(f, featureKey, 0, null, msg);
                 return new TrackResult(f, Outcome.FAILED, t.rawGenres(), t.rawGenres(), List.of(), msg);
             }
         } catch (IOException ex) {

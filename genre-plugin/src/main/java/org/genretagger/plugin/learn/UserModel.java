@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.genretagger.api.Analysis;
 import org.genretagger.api.ClassificationException;
 import org.genretagger.api.GenreScore;
 import org.genretagger.api.ModelInfo;
@@ -63,8 +64,19 @@ public final class UserModel {
     public double defaultMinConfidence;
     /** What that threshold means, with the count it rests on. */
     public String thresholdMeaning = "";
+    /**
+     * Windows per track whose mean embedding the head learned from; a retag with this model
+     * classifies as many unless told otherwise. 0 (models learned before this field): the base
+     * network's default.
+     */
+    public int sampleWindows = 0;
     /** How the model was made, one line: the command's options. */
     public String learnedWith = "";
+
+    /** @return the analysis a retag with this model runs unless told otherwise; null for the base's default */
+    public Analysis defaultAnalysis() {
+        return sampleWindows > 0 ? new Analysis(sampleWindows) : null;
+    }
 
     /**
      * @param dir a model folder
