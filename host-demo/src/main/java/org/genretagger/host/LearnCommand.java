@@ -45,6 +45,11 @@ final class LearnCommand extends HostCli.HostCommand {
     @Option(names = "--min-tracks", defaultValue = "20", paramLabel = "N", description = "leave out genres with fewer tracks (default ${DEFAULT-VALUE})")
     int minTracks;
 
+    @Option(names = "--windows", defaultValue = "" + LearnRequest.DEFAULT_WINDOWS, paramLabel = "N",
+            description = "windows per track averaged into its features; retag --model classifies as many. More is surer and "
+                    + "slower (default ${DEFAULT-VALUE})")
+    int windows;
+
     @Option(names = "--genres", split = ",", paramLabel = "A,B,C", description = "learn only these genres")
     List<String> genres = List.of();
 
@@ -68,7 +73,7 @@ final class LearnCommand extends HostCli.HostCommand {
             default -> throw new IllegalArgumentException("--labels must be first or all, not '" + labels + "'");
         };
         LearnRequest request = LearnRequest.builder(root, out).allLabels(all).aliases(alias != null ? readAliases(alias) : Map.of())
-                .minTracks(minTracks).genres(genres).threads(threads).includes(includes).excludes(excludes).build();
+                .minTracks(minTracks).windows(windows).genres(genres).threads(threads).includes(includes).excludes(excludes).build();
         PrintWriter pw = spec.commandLine().getOut();
         pw.println("learn from " + root + " into " + out);
         pw.flush();

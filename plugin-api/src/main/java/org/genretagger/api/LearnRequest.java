@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param threads worker threads for decoding; 0 for one per core
  * @param includes glob patterns a path must match one of; empty for all
  * @param excludes glob patterns that rule a path out
+ * @param windows windows per track whose mean embedding is the track's features; a retag with
+ *     the learned model classifies as many. More is surer and slower (see the README)
  */
 public record LearnRequest(
         Path root,
@@ -28,10 +30,13 @@ public record LearnRequest(
         List<String> genres,
         int threads,
         List<String> includes,
-        List<String> excludes) {
+        List<String> excludes,
+        int windows) {
 
     /** The default of {@link #minTracks}. */
     public static final int DEFAULT_MIN_TRACKS = 20;
+    /** The default of {@link #windows}. */
+    public static final int DEFAULT_WINDOWS = 6;
 
     /** Validates and copies. */
     public LearnRequest {
@@ -39,6 +44,9 @@ public record LearnRequest(
         Objects.requireNonNull(modelDir, "modelDir");
         if (minTracks < 1) {
             throw new IllegalArgumentException("min tracks must be at least 1: " + minTracks);
+        }
+        if (windows < 1) {
+            throw new IllegalArgumentException("windows must be at least 1: " + windows);
         }
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be 0 (one per core) or positive: " + threads);
@@ -52,7 +60,7 @@ public record LearnRequest(
     /**
      * @param root the tagged library
      * @param modelDir where the model goes
-     * @return a builder with the defaults: first genre only, no aliases, 20 tracks a genre, all genres
+     * @return a builder with the defaults: first genre only, no aliases, 20 tracks a genre, all genres, 6 windows
      */
     public static Builder builder(Path root, Path modelDir) {
         return new Builder(root, modelDir);
@@ -69,6 +77,7 @@ public record LearnRequest(
         private int threads;
         private List<String> includes = List.of();
         private List<String> excludes = List.of();
+        private int windows = DEFAULT_WINDOWS;
 
         private Builder(Path root, Path modelDir) {
             this.root = root;
@@ -89,10 +98,12 @@ public record LearnRequest(
         public Builder includes(List<String> v) { includes = v; return this; }
         /** @param v exclude globs @return this */
         public Builder excludes(List<String> v) { excludes = v; return this; }
+        /** @param v windows per track @return this */
+        public Builder windows(int v) { windows = v; return this; }
 
         /** @return the request */
         public LearnRequest build() {
-            return new LearnRequest(root, modelDir, allLabels, aliases, minTracks, genres, threads, includes, excludes);
+            return new LearnRequest(root, modelDir, allLabels, aliases, minTracks, genres, threads, includes, excludes, windows);
         }
     }
 }

@@ -31,6 +31,9 @@ final class LearnReportWriter {
         if (!r.aliases().isEmpty()) {
             parts.add("--alias ALIASES_FILE");
         }
+        if (r.windows() != LearnRequest.DEFAULT_WINDOWS) {
+            parts.add("--windows " + r.windows());
+        }
         if (r.minTracks() != LearnRequest.DEFAULT_MIN_TRACKS) {
             parts.add("--min-tracks " + r.minTracks());
         }

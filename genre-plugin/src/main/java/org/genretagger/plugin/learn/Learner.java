@@ -49,12 +49,6 @@ public final class Learner {
     static final long SEED = 20261130L;
     /** L2 penalty of the head (on standardised inputs, per unit of sample weight). */
     static final double L2 = 5e-3;
-    /**
-     * Windows per track whose mean embedding is a track's features, here and when retagging with
-     * the learned model. More than the shipped model's default: a head learned from a few hundred
-     * tracks needs steadier means (GTZAN as a 5-genre library, 90 held-out tracks: see README).
-     */
-    static final int WINDOWS = 6;
     /** Full-batch Adam steps of the head. */
     static final int STEPS = 500;
 
@@ -79,8 +73,8 @@ public final class Learner {
         RetagListener progress = listener != null ? listener : RetagListener.NONE;
         GenreModel base = analyzer.model();
         String baseSha = base.weightsSha256();
-        // Cached features are means over WINDOWS windows of this base: another count is another key.
-        String featureKey = baseSha + " windows " + WINDOWS;
+        // Cached features are means over this many windows of this base: another count is another key.
+        String featureKey = baseSha + " windows " + request.windows();
         LibraryScanner.Scan scan;
         try {
             scan = LibraryScanner.scan(request.root(), request.includes(), request.excludes(), false, false);
@@ -217,7 +211,7 @@ public final class Learner {
                 for (int i = 0; i < used.size(); i++) {
                     int idx = i;
                     done.add(pool.submit(() -> {
-                        TrackResult r = features(used.get(idx), cache, featureKey, features, idx, decoded, cached);
+                        TrackResult r = features(used.get(idx), cache, featureKey, new Analysis(request.windows()), features, idx, decoded, cached);
                         synchronized (progress) {
                             progress.trackFinished(r);
                         }
@@ -303,7 +297,7 @@ public final class Learner {
         model.base.version = bc.version;
         model.base.weightsSha256 = baseSha;
         model.head = head;
-        model.sampleWindows = WINDOWS;
+        model.sampleWindows = request.windows();
         model.temperature = temperature;
         model.defaultMinConfidence = threshold.threshold();
         model.thresholdMeaning = meaning;
@@ -327,7 +321,7 @@ public final class Learner {
     }
 
     /** One track's features: from the cache, else decoded. Never throws for the track's sake. */
-    private TrackResult features(Labelled t, FeatureCache cache, String featureKey, float[][] out, int idx, AtomicInteger decoded,
+    private TrackResult features(Labelled t, FeatureCache cache, String featureKey, Analysis windows, float[][] out, int idx, AtomicInteger decoded,
             AtomicInteger cached) {
         Path f = t.file();
         FeatureCache.Entry e = cache.lookup(f, featureKey);
@@ -343,7 +337,7 @@ public final class Learner {
             decoded.incrementAndGet();
             long deadline = System.nanoTime() + Long.getLong("genretagger.trackTimeoutSeconds", 600) * 1_000_000_000L;
             try {
-                TrackAnalyzer.Analyzed a = analyzer.analyzeTrack(f, new Analysis(WINDOWS), null, deadline, true, true);
+                TrackAnalyzer.Analyzed a = analyzer.analyzeTrack(f, windows, null, deadline, true, true);
                 float[] mean = UserModel.mean(a.embeddings());
                 cache.put(f, featureKey, a.embeddings().length, mean, null);
                 out[idx] = mean;
