@@ -2,9 +2,11 @@ package org.genretagger.trainer;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.genretagger.api.Analysis;
 import org.genretagger.plugin.model.GenreModel;
+import org.genretagger.trainer.data.Clip;
 import org.genretagger.trainer.data.Dataset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,17 +41,17 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Dataset dataset = Dataset.scan(data);
+        List<Clip> clips = Dataset.scan(data).select(split, true);
+        Analysis a = Analysis.parse(analysis);
         try (GenreModel m = GenreModel.load(model)) {
             if (robustness != null) {
-                System.out.print(Robustness.table(m, dataset.select(split, true), Analysis.parse(analysis), robustness, System.out));
+                System.out.print(Robustness.table(m, clips, a, robustness, System.out));
                 return 0;
             }
-            Evaluation.Result r = Evaluation.run(m, dataset.select(split, true), Analysis.parse(analysis), out, System.out);
+            Evaluation.Result r = Evaluation.run(m, clips, a, out, System.out);
             if (blend != null) {
                 try (GenreModel second = GenreModel.load(blend)) {
-                    Evaluation.Result r2 = Evaluation.run(second, dataset.select(split, true), Analysis.parse(analysis), null,
-                            new PrintStream(PrintStream.nullOutputStream()));
+                    Evaluation.Result r2 = Evaluation.run(second, clips, a, null, new PrintStream(PrintStream.nullOutputStream()));
                     System.out.println("Blend of " + m.config().name + " (first) and " + second.config().name + " (second):");
                     System.out.print(Blend.table(r, m.config().labels, r2, second.config().labels));
                 }

@@ -75,6 +75,7 @@ public final class Learner {
         String baseSha = base.weightsSha256();
         // Cached features are means over this many windows of this base: another count is another key.
         String featureKey = baseSha + " windows " + request.windows();
+        Analysis windows = new Analysis(request.windows());
         LibraryScanner.Scan scan;
         try {
             scan = LibraryScanner.scan(request.root(), request.includes(), request.excludes(), false, false);
@@ -211,7 +212,7 @@ public final class Learner {
                 for (int i = 0; i < used.size(); i++) {
                     int idx = i;
                     done.add(pool.submit(() -> {
-                        TrackResult r = features(used.get(idx), cache, featureKey, new Analysis(request.windows()), features, idx, decoded, cached);
+                        TrackResult r = features(used.get(idx), cache, featureKey, windows, features, idx, decoded, cached);
                         synchronized (progress) {
                             progress.trackFinished(r);
                         }

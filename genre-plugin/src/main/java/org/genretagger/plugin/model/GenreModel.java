@@ -243,9 +243,7 @@ public final class GenreModel implements AutoCloseable {
     public float[][][] probabilitiesAndEmbeddings(float[] windows, int count) {
         float[][][] both = block instanceof PretrainedNet ? forward(windows, count, 2)
                 : new float[][][] {logits(windows, count), cnnEmbeddings(windows, count)};
-        for (float[] l : both[0]) {
-            softmaxInPlace(l, config.temperature);
-        }
+        calibrate(both[0]);
         return both;
     }
 
@@ -284,10 +282,15 @@ public final class GenreModel implements AutoCloseable {
      */
     public float[][] probabilities(float[] windows, int count) {
         float[][] logits = logits(windows, count);
+        calibrate(logits);
+        return logits;
+    }
+
+    /** Turns each row of logits into probabilities at the config's temperature, in place. */
+    private void calibrate(float[][] logits) {
         for (float[] l : logits) {
             softmaxInPlace(l, config.temperature);
         }
-        return logits;
     }
 
     /**

@@ -54,7 +54,8 @@ public final class WindowNormaliser {
         if (levelDb == null) {
             return 1;
         }
-        return Math.pow(10, levelGainDb(levelDb, meanPowerDb(frames, start, count)) / 10);
+        double db = Math.max(-MAX_LEVEL_GAIN_DB, Math.min(MAX_LEVEL_GAIN_DB, levelDb - meanPowerDb(frames, start, count)));
+        return Math.pow(10, db / 10);
     }
 
     /**
@@ -75,17 +76,13 @@ public final class WindowNormaliser {
         return 10 * Math.log10(Math.max(AMIN, sum / n));
     }
 
-    static double levelGainDb(double levelDb, double meanDb) {
-        return Math.max(-MAX_LEVEL_GAIN_DB, Math.min(MAX_LEVEL_GAIN_DB, levelDb - meanDb));
-    }
-
     private static void logFloat16(float[][] frames, int start, int count, double gain, float[] out, int outOffset) {
         int nMels = frames[start].length;
         for (int t = 0; t < count; t++) {
             float[] f = frames[start + t];
             for (int m = 0; m < nMels; m++) {
-                float p = gain == 1 ? f[m] : (float) (f[m] * gain);
-                out[outOffset + m * count + t] = (float) Math.log10(10000.0 * toFloat16(p) + 1.0);
+                // Exact for gain 1: a float times 1.0 in double casts back to itself.
+                out[outOffset + m * count + t] = (float) Math.log10(10000.0 * toFloat16((float) (f[m] * gain)) + 1.0);
             }
         }
     }
