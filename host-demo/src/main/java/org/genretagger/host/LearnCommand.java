@@ -14,6 +14,7 @@ import org.genretagger.api.LearnReport;
 import org.genretagger.api.LearnRequest;
 import org.genretagger.api.TrackResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,14 +54,8 @@ final class LearnCommand extends HostCli.HostCommand {
     @Option(names = "--genres", split = ",", paramLabel = "A,B,C", description = "learn only these genres")
     List<String> genres = List.of();
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "worker threads (default: one per core)")
-    int threads;
-
-    @Option(names = "--include", split = ",", paramLabel = "GLOB", description = "only paths matching (a glob without '/' matches file names)")
-    List<String> includes = List.of();
-
-    @Option(names = "--exclude", split = ",", paramLabel = "GLOB", description = "skip paths matching")
-    List<String> excludes = List.of();
+    @Mixin
+    ScanOptions scan;
 
     @Option(names = "--config", paramLabel = "FILE", description = "config file with option defaults")
     Path config;
@@ -73,7 +68,8 @@ final class LearnCommand extends HostCli.HostCommand {
             default -> throw new IllegalArgumentException("--labels must be first or all, not '" + labels + "'");
         };
         LearnRequest request = LearnRequest.builder(root, out).allLabels(all).aliases(alias != null ? readAliases(alias) : Map.of())
-                .minTracks(minTracks).windows(windows).genres(genres).threads(threads).includes(includes).excludes(excludes).build();
+                .minTracks(minTracks).windows(windows).genres(genres)
+                .threads(scan.threads).includes(scan.includes).excludes(scan.excludes).build();
         PrintWriter pw = spec.commandLine().getOut();
         pw.println("learn from " + root + " into " + out);
         pw.flush();

@@ -16,6 +16,7 @@ import org.genretagger.api.RetagReport;
 import org.genretagger.api.RetagRequest;
 import org.genretagger.api.TagPolicy;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -63,14 +64,8 @@ final class RetagCommand extends HostCli.HostCommand {
     @Option(names = "--id3", defaultValue = "v2.4", paramLabel = "v2.3|v2.4", description = "ID3v2 version for MP3, WAV, AIFF (default ${DEFAULT-VALUE})")
     String id3;
 
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "worker threads (default: one per core)")
-    int threads;
-
-    @Option(names = "--include", split = ",", paramLabel = "GLOB", description = "only paths matching (a glob without '/' matches file names)")
-    List<String> includes = List.of();
-
-    @Option(names = "--exclude", split = ",", paramLabel = "GLOB", description = "skip paths matching")
-    List<String> excludes = List.of();
+    @Mixin
+    ScanOptions scan;
 
     @Option(names = "--follow-symlinks", negatable = true, description = "follow symbolic links inside DIR (never out of it, never in a loop); off by default")
     Boolean followSymlinksOption;
@@ -127,9 +122,9 @@ final class RetagCommand extends HostCli.HostCommand {
                 .maxGenres(maxGenres)
                 .separator(separator)
                 .id3Version(parseId3(id3))
-                .threads(threads)
-                .includes(includes)
-                .excludes(excludes)
+                .threads(scan.threads)
+                .includes(scan.includes)
+                .excludes(scan.excludes)
                 .followSymlinks(followSymlinks)
                 .journal(journal)
                 .resume(resume)
