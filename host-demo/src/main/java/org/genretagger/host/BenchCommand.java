@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -259,7 +260,9 @@ final class BenchCommand extends HostCli.HostCommand {
         out.printf(Locale.ROOT, "  outcomes: %s%n", r.counts());
         r.results().stream().filter(t -> t.outcome() == org.genretagger.api.Outcome.FAILED).limit(3)
                 .forEach(t -> out.println("    failed: " + t.message()));
-        out.printf(Locale.ROOT, "  peak RSS so far (VmHWM): %d MB, now (VmRSS): %d MB%n", procStatus("VmHWM") >> 10, procStatus("VmRSS") >> 10);
+        Map<String, Long> status = procStatus();
+        out.printf(Locale.ROOT, "  peak RSS so far (VmHWM): %d MB, now (VmRSS): %d MB%n", status.getOrDefault("VmHWM", -1L) >> 10,
+                status.getOrDefault("VmRSS", -1L) >> 10);
         out.flush();
     }
 
@@ -452,9 +455,10 @@ final class BenchCommand extends HostCli.HostCommand {
             deleteTree(journalDir);
         }
         int failed = (int) r.results().stream().filter(t -> t.outcome() == org.genretagger.api.Outcome.FAILED).count();
+        Map<String, Long> status = procStatus();
         synchronized (out) {
             out.printf(Locale.ROOT, "RESULT tracks=%d failed=%d seconds=%.1f vmhwmKb=%d rssKb=%d%n", r.results().size(), failed,
-                    r.elapsed().toNanos() / 1e9, procStatus("VmHWM"), procStatus("VmRSS"));
+                    r.elapsed().toNanos() / 1e9, status.getOrDefault("VmHWM", -1L), status.getOrDefault("VmRSS", -1L));
             out.flush();
         }
         return HostCli.OK;
@@ -551,16 +555,29 @@ final class BenchCommand extends HostCli.HostCommand {
      * @return its value in kB, or -1 where there is no /proc
      */
     static long procStatus(String key) {
+        return procStatus().getOrDefault(key, -1L);
+    }
+
+    /**
+     * One read of /proc/self/status, so that figures taken together come from one snapshot (the
+     * kernel computes VmHWM as at least VmRSS within a read, not across two).
+     *
+     * @return every field whose value is a number (kB for the memory ones); empty where there is no /proc
+     */
+    static Map<String, Long> procStatus() {
+        Map<String, Long> fields = new HashMap<>();
         try {
             for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (l.startsWith(key + ":")) {
-                    return Long.parseLong(l.substring(key.length() + 1).trim().split("\\s+")[0]);
+                int colon = l.indexOf(':');
+                String[] value = l.substring(colon + 1).trim().split("\\s+");
+                if (colon > 0 && value[0].matches("\\d+")) {
+                    fields.put(l.substring(0, colon), Long.parseLong(value[0]));
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return Map.of();
         }
-        return -1;
+        return fields;
     }
 
     private static Properties parse(String kv) {
