@@ -74,7 +74,8 @@ public final class TrackAnalyzer {
      */
     public static MelParameters melParameters(ModelConfig config) {
         return new MelParameters(config.sampleRate, config.nFft, config.hopLength, config.nMels, config.fmin,
-                config.fmax > 0 ? config.fmax : null, config.reflectPad);
+                config.fmax > 0 ? config.fmax : null, config.reflectPad, config.winLength, config.symmetricWindow,
+                config.melScale, config.preEmphasis);
     }
 
     /** @return the model this analyzer runs */

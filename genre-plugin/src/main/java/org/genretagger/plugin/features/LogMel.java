@@ -19,7 +19,7 @@ public final class LogMel {
     /** librosa's default {@code top_db}. */
     public static final double DEFAULT_TOP_DB = 80.0;
 
-    private static final Map<Integer, double[]> WINDOWS = new ConcurrentHashMap<>();
+    private static final Map<MelParameters, double[]> WINDOWS = new ConcurrentHashMap<>();
 
     private final MelParameters params;
     private final MelFilterBank bank;
@@ -31,7 +31,7 @@ public final class LogMel {
     public LogMel(MelParameters params) {
         this.params = params;
         this.bank = MelFilterBank.of(params);
-        this.window = WINDOWS.computeIfAbsent(params.nFft(), LogMel::periodicHann);
+        this.window = WINDOWS.computeIfAbsent(params, LogMel::window);
     }
 
     /** @return the parameters */
@@ -178,6 +178,26 @@ public final class LogMel {
      */
     public static double[] hannWindow(int n) {
         return periodicHann(n).clone();
+    }
+
+    /**
+     * The analysis window as the STFT applies it: a Hann window of {@code winLength}, centred in
+     * {@code nFft} samples with zeros either side (as {@code torch.stft} pads a shorter window).
+     */
+    private static double[] window(MelParameters p) {
+        double[] w = new double[p.nFft()];
+        double[] hann = p.symmetricWindow() ? symmetricHann(p.winLength()) : periodicHann(p.winLength());
+        System.arraycopy(hann, 0, w, (p.nFft() - p.winLength()) / 2, hann.length);
+        return w;
+    }
+
+    /** {@code torch.hann_window(n, periodic=False)}: {@code 0.5 - 0.5 cos(2 pi i / (n - 1))}. */
+    private static double[] symmetricHann(int n) {
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = n == 1 ? 1 : 0.5 - 0.5 * Math.cos(2 * Math.PI * i / (n - 1));
+        }
+        return w;
     }
 
     private static double[] periodicHann(int n) {

@@ -58,6 +58,9 @@ public final class MelFilterBank {
     }
 
     private static MelFilterBank compute(MelParameters p) {
+        if (MelParameters.KALDI.equals(p.melScale())) {
+            return kaldi(p);
+        }
         int nMels = p.nMels();
         int nBins = p.nBins();
         double[] fftFreqs = new double[nBins];
@@ -83,6 +86,37 @@ public final class MelFilterBank {
             }
         }
         return new MelFilterBank(w);
+    }
+
+    /**
+     * {@code torchaudio.compliance.kaldi.get_mel_banks(nMels, nFft, sampleRate, fmin, fmax, vtln_warp=1)}
+     * with a zero column appended for the Nyquist bin, as EfficientAT uses it: triangles equally
+     * spaced on {@code 1127 ln(1 + f/700)}, evaluated at bins {@code k * sr / nFft} for {@code k < nFft/2},
+     * not area-normalised.
+     */
+    private static MelFilterBank kaldi(MelParameters p) {
+        int nMels = p.nMels();
+        int nBins = p.nBins();
+        double lo = kaldiMel(p.fmin());
+        double delta = (kaldiMel(p.fmax()) - lo) / (nMels + 1);
+        double binWidth = (double) p.sampleRate() / p.nFft();
+        float[][] w = new float[nMels][nBins];
+        for (int i = 0; i < nMels; i++) {
+            double left = lo + i * delta;
+            double center = lo + (i + 1) * delta;
+            double right = lo + (i + 2) * delta;
+            for (int k = 0; k < nBins - 1; k++) {
+                double mel = kaldiMel(binWidth * k);
+                double up = (mel - left) / (center - left);
+                double down = (right - mel) / (right - center);
+                w[i][k] = (float) Math.max(0, Math.min(up, down));
+            }
+        }
+        return new MelFilterBank(w);
+    }
+
+    private static double kaldiMel(double hz) {
+        return 1127.0 * Math.log(1.0 + hz / 700.0);
     }
 
     /**

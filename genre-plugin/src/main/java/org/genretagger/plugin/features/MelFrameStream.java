@@ -39,6 +39,12 @@ public final class MelFrameStream {
     private final double[] power;
     private final float[] mel;
 
+    // Pre-emphasis: the previous input sample, and a scratch buffer for the filtered chunk.
+    private final float preEmphasis;
+    private boolean hasPrevious;
+    private float previous;
+    private float[] emphasised = new float[0];
+
     private long samplesPushed;
     private long framesEmitted;
     private boolean finished;
@@ -70,6 +76,7 @@ public final class MelFrameStream {
         this.fftBuf = new double[nFft];
         this.power = new double[nFft / 2 + 1];
         this.mel = new float[bank.nMels()];
+        this.preEmphasis = (float) p.preEmphasis();
     }
 
     /**
@@ -85,6 +92,24 @@ public final class MelFrameStream {
             throw new IllegalStateException("stream already finished");
         }
         java.util.Objects.checkFromIndexSize(off, len, src.length);
+        if (preEmphasis > 0) {
+            // y[n] = x[n+1] - a x[n]: the signal the STFT sees starts one sample late.
+            if (emphasised.length < len) {
+                emphasised = new float[len];
+            }
+            int n = 0;
+            for (int i = 0; i < len; i++) {
+                float x = src[off + i];
+                if (hasPrevious) {
+                    emphasised[n++] = x - preEmphasis * previous;
+                }
+                previous = x;
+                hasPrevious = true;
+            }
+            src = emphasised;
+            off = 0;
+            len = n;
+        }
         samplesPushed += len;
         if (!reflect) {
             feed(src, off, len);
@@ -194,7 +219,7 @@ public final class MelFrameStream {
         this.wanted = wanted;
     }
 
-    /** @return number of real samples pushed so far */
+    /** @return number of real samples pushed so far (after pre-emphasis, one fewer) */
     public long samplesPushed() {
         return samplesPushed;
     }

@@ -195,7 +195,7 @@ public final class GenreModel implements AutoCloseable {
         return withOwnClassLoader(() -> {
             try (NDManager m = model.getNDManager().newSubManager()) {
                 NDArray x = input(m, windows, count);
-                // A pretrained network returns its embedding after the logits.
+                // A pretrained base returns its evidence after the logits.
                 NDList out = block.forward(new ParameterStore(m, false), new NDList(x), false);
                 float[][][] result = new float[outputs][][];
                 for (int o = 0; o < outputs; o++) {
@@ -226,7 +226,7 @@ public final class GenreModel implements AutoCloseable {
      * @return embeddings, {@code [count][dimension]}
      */
     public float[][] embeddings(float[] windows, int count) {
-        if (block instanceof PretrainedNet) {
+        if (block instanceof BaseNetwork) {
             return forward(windows, count, 2)[1];
         }
         return cnnEmbeddings(windows, count);
@@ -241,7 +241,7 @@ public final class GenreModel implements AutoCloseable {
      * @return {@code [0]} probabilities as {@link #probabilities}, {@code [1]} embeddings as {@link #embeddings}
      */
     public float[][][] probabilitiesAndEmbeddings(float[] windows, int count) {
-        float[][][] both = block instanceof PretrainedNet ? forward(windows, count, 2)
+        float[][][] both = block instanceof BaseNetwork ? forward(windows, count, 2)
                 : new float[][][] {logits(windows, count), cnnEmbeddings(windows, count)};
         calibrate(both[0]);
         return both;

@@ -25,9 +25,12 @@ public final class GenreNet {
     /**
      * @param config the network's name, channels, dropout and the number of classes
      * @return an uninitialised block taking {@code (batch, 1, nMels, windowFrames)}: this CNN, or a
-     *     {@link PretrainedNet} when the config names one
+     *     {@link PretrainedNet} or {@link EfficientAtNet} when the config names one
      */
     public static Block build(ModelConfig config) {
+        if (EfficientAtNet.EFFICIENTAT.equals(config.network)) {
+            return new EfficientAtNet(config.numClasses());
+        }
         if (!CNN.equals(config.network)) {
             return PretrainedNet.build(config);
         }

@@ -41,10 +41,19 @@ public final class ModelConfig {
     public double fmax = 0;
     /** Whether the STFT's centring pad reflects the signal (librosa 0.7, musicnn) instead of zeros. */
     public boolean reflectPad = false;
+    /** Hann window length inside the FFT frame; 0 for {@code nFft}. */
+    public int winLength = 0;
+    /** Whether the Hann window is symmetric (PyTorch's {@code periodic=False}) rather than librosa's periodic one. */
+    public boolean symmetricWindow = false;
+    /** {@code slaney} (librosa) or {@code kaldi} (torchaudio) mel filters. */
+    public String melScale = "slaney";
+    /** Pre-emphasis coefficient applied before the STFT; 0 for none. */
+    public double preEmphasis = 0;
 
     /**
      * The network: {@code cnn} (the from-scratch {@link GenreNet}) or a pretrained base with a
-     * linear head on its embedding ({@code musicnn}, {@code vgg}: see {@link PretrainedNet}).
+     * linear head on its evidence ({@code musicnn}, {@code vgg}: see {@link PretrainedNet};
+     * {@code efficientat}: see {@link EfficientAtNet}).
      */
     public String network = GenreNet.CNN;
     /** The pretrained base the weights start from: name, version and sha256 of its weights. */

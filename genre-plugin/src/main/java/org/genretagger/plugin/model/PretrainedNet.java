@@ -27,7 +27,7 @@ import java.util.Map;
  * {@code trainer import-keras}; each layer is kept under its Keras name so the importer can find it.
  * Dropout layers are left out: they do nothing at inference, and the base is frozen in training.
  */
-public final class PretrainedNet extends AbstractBlock {
+public final class PretrainedNet extends AbstractBlock implements BaseNetwork {
     /** musicnn: timbral and temporal front end, residual 1-D mid end, max and mean pooling, dense 200. */
     public static final String MUSICNN = "musicnn";
     /** The VGG-like baseline: five 3×3 conv blocks of 128 filters. */
@@ -87,17 +87,24 @@ public final class PretrainedNet extends AbstractBlock {
         return new PretrainedNet(config.network, config.numClasses());
     }
 
+    @Override
+    public int evidenceSize() {
+        return embeddingSize();
+    }
+
     /** @return the embedding's length */
     public int embeddingSize() {
         return MUSICNN.equals(kind) ? 200 : 256;
     }
 
     /** @return the layers by their Keras names, for importing weights */
-    public Map<String, Block> kerasLayers() {
+    @Override
+    public Map<String, Block> baseLayers() {
         return layers;
     }
 
     /** @return the linear head on the embedding */
+    @Override
     public Linear head() {
         return head;
     }

@@ -13,6 +13,9 @@ public final class WindowNormaliser {
      */
     public static final String LOG10_FLOAT16 = "log10-10000x-float16";
 
+    /** EfficientAT's input: {@code (ln(x + 1e-5) + 4.5) / 5} of each mel power value. */
+    public static final String LN_AFFINE = "ln-1e-5-affine-4.5-5";
+
     /**
      * Most a window's level is raised or lowered (see {@link ModelConfig#levelDb}): enough to undo a
      * quiet master or a -20 dB copy, not enough to lift near-silence to the level of music.
@@ -37,13 +40,15 @@ public final class WindowNormaliser {
         switch (config.normalisation) {
             case DB_WINDOW_STANDARDISE -> normalise(frames, start, count, config.topDb, out, outOffset);
             case LOG10_FLOAT16 -> logFloat16(frames, start, count, levelGain(config.levelDb, frames, start, count), out, outOffset);
+            case LN_AFFINE -> lnAffine(frames, start, count, out, outOffset);
             default -> throw new IllegalArgumentException("unknown normalisation '" + config.normalisation + "'");
         }
     }
 
     /** @return whether {@link #normalise(ModelConfig, float[][], int, int, float[], int)} knows the name */
     static boolean known(String normalisation) {
-        return DB_WINDOW_STANDARDISE.equals(normalisation) || LOG10_FLOAT16.equals(normalisation);
+        return DB_WINDOW_STANDARDISE.equals(normalisation) || LOG10_FLOAT16.equals(normalisation)
+                || LN_AFFINE.equals(normalisation);
     }
 
     /**
@@ -83,6 +88,16 @@ public final class WindowNormaliser {
             for (int m = 0; m < nMels; m++) {
                 // Exact for gain 1: a float times 1.0 in double casts back to itself.
                 out[outOffset + m * count + t] = (float) Math.log10(10000.0 * toFloat16((float) (f[m] * gain)) + 1.0);
+            }
+        }
+    }
+
+    private static void lnAffine(float[][] frames, int start, int count, float[] out, int outOffset) {
+        int nMels = frames[start].length;
+        for (int t = 0; t < count; t++) {
+            float[] f = frames[start + t];
+            for (int m = 0; m < nMels; m++) {
+                out[outOffset + m * count + t] = (float) ((Math.log(f[m] + 1e-5) + 4.5) / 5);
             }
         }
     }

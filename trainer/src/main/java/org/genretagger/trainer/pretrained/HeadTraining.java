@@ -18,7 +18,7 @@ import me.tongfei.progressbar.ProgressBar;
 import org.genretagger.plugin.features.Npy;
 import org.genretagger.plugin.model.GenreModel;
 import org.genretagger.plugin.model.ModelConfig;
-import org.genretagger.plugin.model.PretrainedNet;
+import org.genretagger.plugin.model.BaseNetwork;
 import org.genretagger.plugin.model.WindowNormaliser;
 import org.genretagger.trainer.Training;
 import org.genretagger.trainer.data.Clip;
@@ -282,10 +282,10 @@ public final class HeadTraining {
      */
     public void save(SoftmaxRegression head, Path out) throws IOException {
         try (GenreModel model = GenreModel.create(config)) {
-            PretrainedNet net = (PretrainedNet) model.djlModel().getBlock();
-            PretrainedNet from = (PretrainedNet) base.djlModel().getBlock();
-            for (Map.Entry<String, Block> e : net.kerasLayers().entrySet()) {
-                Block src = from.kerasLayers().get(e.getKey());
+            BaseNetwork net = (BaseNetwork) model.djlModel().getBlock();
+            BaseNetwork from = (BaseNetwork) base.djlModel().getBlock();
+            for (Map.Entry<String, Block> e : net.baseLayers().entrySet()) {
+                Block src = from.baseLayers().get(e.getKey());
                 for (var p : e.getValue().getParameters()) {
                     p.getValue().getArray().set(src.getParameters().get(p.getKey()).getArray().toFloatArray());
                 }

@@ -107,7 +107,7 @@ public final class KerasImport implements Callable<Integer> {
                 PretrainedNet net = (PretrainedNet) model.djlModel().getBlock();
                 NDManager manager = model.djlModel().getNDManager();
                 Group weights = (Group) f.getByPath("model_weights");
-                for (Map.Entry<String, Block> e : net.kerasLayers().entrySet()) {
+                for (Map.Entry<String, Block> e : net.baseLayers().entrySet()) {
                     load(manager, weights, e.getKey(), e.getValue(), h5);
                 }
                 // The tag layer becomes the head on the embedding.
@@ -159,7 +159,7 @@ public final class KerasImport implements Callable<Integer> {
         }
     }
 
-    private static float[] flatten(Object data, int[] dims) {
+    static float[] flatten(Object data, int[] dims) {
         int total = 1;
         for (int d : dims) {
             total *= d;
