@@ -193,6 +193,21 @@ public final class HeadTraining {
      * @return the head
      */
     public SoftmaxRegression fit(List<Clip> clips, int variants, double balance, double l2) {
+        return fit(clips, variants, balance, l2, c -> 1);
+    }
+
+    /**
+     * Fits a head, weighing some clips above others (music from outside the main set, say).
+     *
+     * @param clips training clips
+     * @param variants variants used per clip (0 for clean only)
+     * @param balance class balancing exponent: 0 natural, 1 uniform
+     * @param l2 regularisation
+     * @param clipWeight a weight per clip, on top of class balancing
+     * @return the head
+     */
+    public SoftmaxRegression fit(List<Clip> clips, int variants, double balance, double l2,
+            java.util.function.ToDoubleFunction<Clip> clipWeight) {
         List<float[]> x = new ArrayList<>();
         List<Integer> y = new ArrayList<>();
         Map<Integer, Integer> count = new HashMap<>();
@@ -202,14 +217,14 @@ public final class HeadTraining {
         List<Double> w = new ArrayList<>();
         for (Clip c : clips) {
             int k = label(c);
-            double clipWeight = Math.pow(count.get(k), -balance);
+            double weight = Math.pow(count.get(k), -balance) * clipWeight.applyAsDouble(c);
             for (int v = 0; v <= variants; v++) {
                 float[][] e = embeddings(c, v);
                 for (float[] row : e) {
                     x.add(row);
                     y.add(k);
                     // Every clip weighs the same whatever its number of patches and variants.
-                    w.add(clipWeight / e.length / (variants + 1));
+                    w.add(weight / e.length / (variants + 1));
                 }
             }
         }

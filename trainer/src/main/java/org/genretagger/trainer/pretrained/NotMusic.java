@@ -52,7 +52,7 @@ public final class NotMusic {
     }
 
     /**
-     * Writes {@code count} clips (FLAC, 16 kHz) into {@code dir}, reusing ones already there.
+     * Writes {@code count} clips (FLAC, 32 kHz) into {@code dir}, reusing ones already there.
      *
      * @param dir where the clips go
      * @param count how many
@@ -87,7 +87,8 @@ public final class NotMusic {
         return clips;
     }
 
-    private static final int RATE = 16000;
+    /** Wide enough for every base: EfficientAT hears up to 15 kHz, and band-limited noise would teach "dull means not music". */
+    private static final int RATE = 32000;
     private static final int SECONDS = 30;
 
     private static float[] make(int kind, Random rng, Path dir) throws IOException {
