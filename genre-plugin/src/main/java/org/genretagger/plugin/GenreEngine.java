@@ -32,7 +32,7 @@ final class GenreEngine {
                 // The small CNN: one OpenMP thread, since decoding on the workers (one per core) is
                 // most of the work. A pretrained base: inference is most of it and only one worker
                 // runs it at a time, so its operators get every core (measured: 2.24 against 1.67
-                // tracks/s at sample:4 on 2 cores; README, "Performance and the benchmark").
+                // tracks/s at sample:4 on 2 cores; docs/performance.md).
                 int cores = Runtime.getRuntime().availableProcessors();
                 EngineThreads.limit(Integer.getInteger("genretagger.ompThreads", GenreNet.CNN.equals(config.network) ? 1 : cores));
                 analyzer = new TrackAnalyzer(dir != null ? GenreModel.load(Path.of(dir)) : GenreModel.loadBundled());

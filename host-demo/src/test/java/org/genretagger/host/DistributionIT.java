@@ -36,7 +36,8 @@ class DistributionIT {
         String version = System.getProperty("dist.version");
         assertEquals(0, run(dir, "tar", "xzf", tarball.toString()).exit());
         Path home = dir.resolve("genre-tagger-" + version);
-        for (String f : List.of("bin/genre-tagger", "lib/host-demo.jar", "plugins/genre-plugin-" + version + ".zip", "README.md")) {
+        for (String f : List.of("bin/genre-tagger", "lib/host-demo.jar", "plugins/genre-plugin-" + version + ".zip", "README.md",
+                "docs/model.md")) {
             assertTrue(Files.isRegularFile(home.resolve(f)), f);
         }
         assertTrue(Files.isExecutable(home.resolve("bin/genre-tagger")));

@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param includes glob patterns a path must match one of; empty for all
  * @param excludes glob patterns that rule a path out
  * @param windows windows per track whose mean embedding is the track's features; a retag with
- *     the learned model classifies as many. More is surer and slower (see the README)
+ *     the learned model classifies as many. More is surer and slower (see docs/learn.md)
  */
 public record LearnRequest(
         Path root,
