@@ -109,6 +109,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--not-music", defaultValue = "60", description = "with --base: generated not-music clips for a not-music class, 0 for none (default ${DEFAULT-VALUE})")
     int notMusic;
 
+    @Option(names = "--outside", paramLabel = "DIR", description = "with --base: labelled music from outside the main set "
+            + "(DIR/labels.tsv: file, genre, artist, ...), trained on and scored by artist-grouped cross-validation; "
+            + "its genres join the vocabulary")
+    Path outside;
+
     @Option(names = "--level", description = "with --base: bring each window to the training clips' median level before the "
             + "base hears it (see ModelConfig.levelDb), so quiet recordings are heard as loud ones")
     boolean level;
@@ -132,7 +137,7 @@ final class TrainCommand implements Callable<Integer> {
         Path workDir = work != null ? work
                 : Path.of(System.getProperty("user.home"), ".cache", "genre-tagger", "trainer", out.toAbsolutePath().normalize().getFileName().toString());
         if (base != null) {
-            return new HeadRecipe(base, variants, patches, balance, notMusic, level, seed).run(name, config.labels, config.genres, s,
+            return new HeadRecipe(base, outside, variants, patches, balance, notMusic, level, seed).run(name, config.labels, config.genres, s,
                     workDir, out, "java -jar trainer/target/trainer.jar train " + String.join(" ", args()), System.out);
         }
         System.out.printf("data: %d training and %d validation clips, %d genres; work folder %s%n",

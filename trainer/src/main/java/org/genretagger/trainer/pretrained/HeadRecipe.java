@@ -60,11 +60,10 @@ import org.genretagger.trainer.data.FeatureCache;
  * @param balance class balancing exponent
  * @param notMusic generated not-music clips (0 for none)
  * @param level whether windows are brought to the training clips' median level (see {@link ModelConfig#levelDb})
- * @param sampleWindows windows per track of the default analysis
  * @param seed decides augmentation, patches, folds and generated clips
  */
 public record HeadRecipe(Path base, Path outside, int variants, int patches, double balance, int notMusic, boolean level,
-        int sampleWindows, long seed) {
+        long seed) {
     /** Regularisation strengths tried. */
     static final double[] L2 = {1e-3, 1e-2, 1e-1};
     /** Weights of an outside clip against a GTZAN clip tried. */
@@ -231,12 +230,19 @@ public record HeadRecipe(Path base, Path outside, int variants, int patches, dou
             config.thresholdMeaning = threshold.describe("out-of-fold music") + crossFitted;
             log.printf("temperature %.3f (out-of-fold ECE %.3f -> %.3f); %s%n", temperature, eceBefore, eceAfter, config.thresholdMeaning);
 
-            // Windows per track, on full-length tracks joined from outside clips of one genre.
-            String windows = "";
-            config.defaultSampleWindows = sampleWindows;
+            // Windows per track: on full-length tracks joined from outside clips of one genre, or
+            // without outside music on GTZAN's out-of-fold clips.
+            List<LongTracks.Track> tracks = new ArrayList<>();
             if (!outsideClips.isEmpty()) {
-                windows = LongTracks.curve(folds, oof, t, chosen, WINDOW_CURVE, nm, log);
+                tracks = LongTracks.build(folds, oof, t, seed);
+            } else {
+                int[] truth = t.truth(gtzan);
+                for (int i = 0; i < gtzan.size(); i++) {
+                    tracks.add(new LongTracks.Track(oof.get(gtzan.get(i)), truth[i]));
+                }
             }
+            LongTracks.Curve windows = LongTracks.curve(tracks, WINDOW_CURVE, temperature, config.windowSeconds(), log);
+            config.defaultSampleWindows = windows.windows();
 
             // The validation figures, through the plugin's own decode and inference path.
             Path validationModel = workDir.resolve("validation-model");
@@ -256,7 +262,8 @@ public record HeadRecipe(Path base, Path outside, int variants, int patches, dou
             t.save(shipped, out);
             double minutes = (System.nanoTime() - started) / 60e9;
             new HeadReport(config, bc, split, outsideSet, folds, nm, grid, choices, chosen, r, oof, t, eceBefore, eceAfter,
-                    threshold, windows, robustness, augment.toString(), command, minutes, variants, patches, balance)
+                    threshold, outsideOnes.isEmpty() ? "GTZAN's out-of-fold clips" : "full-length tracks joined from outside clips",
+                    windows.table(), robustness, augment.toString(), command, minutes, variants, patches, balance)
                     .write(out.resolve("REPORT.md"));
             log.printf("model written to %s in %.1f minutes%n", out, minutes);
             return 0;
