@@ -98,32 +98,98 @@ class TrainEndToEndTest {
             // With --level the windows are brought to the training clips' level, in the trainer and
             // (checked below, window by window through the verdict) identically in the plugin.
             assertTrue(config.levelDb != null && Double.isFinite(config.levelDb), "level " + config.levelDb);
-            FeatureCache cache = new FeatureCache(dir.resolve("check-cache"), config, Augmenter.defaults(), 3);
-            cache.prepare(valid, 0, 1, n -> { });
-            TrackAnalyzer plugin = new TrackAnalyzer(model);
-            int right = 0;
-            for (Clip c : valid) {
-                TrackPrediction p = plugin.analyze(c.file(), org.genretagger.api.Analysis.FULL, null);
-                right += p.top().label().equals(c.label()) ? 1 : 0;
-                // The trainer's offline front end and the plugin's streaming one give the same verdict.
-                float[][] f = cache.frames(c, 0);
-                int n = f.length / config.windowFrames;
-                float[] windows = new float[n * config.nMels * config.windowFrames];
-                for (int w = 0; w < n; w++) {
-                    org.genretagger.plugin.model.WindowNormaliser.normalise(config, f, w * config.windowFrames, config.windowFrames,
-                            windows, w * config.nMels * config.windowFrames);
-                }
-                double[] expected = Calibration.trackProbabilities(model.logits(windows, n), config.temperature);
-                for (var g : p.genres()) {
-                    assertEquals(expected[config.labels.indexOf(g.label())], g.probability(), 1e-4, c.key() + " " + g.label());
-                }
-            }
+            int right = assertPluginReproducesTheTrainer(model, valid, dir.resolve("check-cache"));
             assertTrue(right >= 0.8 * valid.size(), "three easy classes, chance is 0.33: " + right + "/" + valid.size());
         }
     }
 
+    /**
+     * The trainer's offline front end and the plugin's streaming one give the same verdict, window by
+     * window through the calibrated track probabilities.
+     *
+     * @return how many clips the plugin got right
+     */
+    private static int assertPluginReproducesTheTrainer(GenreModel model, List<Clip> valid, Path cacheDir) throws Exception {
+        var config = model.config();
+        FeatureCache cache = new FeatureCache(cacheDir, config, Augmenter.defaults(), 3);
+        cache.prepare(valid, 0, 1, n -> { });
+        TrackAnalyzer plugin = new TrackAnalyzer(model);
+        int right = 0;
+        for (Clip c : valid) {
+            TrackPrediction p = plugin.analyze(c.file(), org.genretagger.api.Analysis.FULL, null);
+            right += p.top().label().equals(c.label()) ? 1 : 0;
+            // The trainer's offline front end and the plugin's streaming one give the same verdict.
+            float[][] f = cache.frames(c, 0);
+            int n = f.length / config.windowFrames;
+            float[] windows = new float[n * config.nMels * config.windowFrames];
+            for (int w = 0; w < n; w++) {
+                org.genretagger.plugin.model.WindowNormaliser.normalise(config, f, w * config.windowFrames, config.windowFrames,
+                        windows, w * config.nMels * config.windowFrames);
+            }
+            double[] expected = Calibration.trackProbabilities(model.logits(windows, n), config.temperature);
+            for (var g : p.genres()) {
+                assertEquals(expected[config.labels.indexOf(g.label())], g.probability(), 1e-4, c.key() + " " + g.label());
+            }
+        }
+        return right;
+    }
+
+    @Test
+    void learnsFromOutsideMusicByArtistOnTheAudioSetBase(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        Random rng = new Random(21);
+        for (int i = 0; i < 8; i++) {
+            writeWav(data.resolve("tones/tones." + i + ".wav"), tones(rng, 11));
+            writeWav(data.resolve("noise/noise." + i + ".wav"), noise(rng, 11));
+            writeWav(data.resolve("clicks/clicks." + i + ".wav"), clicks(rng, 11));
+        }
+        // Outside music: ten artists of two clips each, one genre the main set does not have.
+        Path outside = dir.resolve("outside");
+        StringBuilder tsv = new StringBuilder("file\tgenre\tartist\talbum\ttitle\n");
+        for (int a = 0; a < 10; a++) {
+            for (int j = 0; j < 2; j++) {
+                String genre = a % 2 == 0 ? "sweeps" : "tones";
+                String file = genre + "/" + a + "-" + j + ".wav";
+                writeWav(outside.resolve(file), genre.equals("sweeps") ? sweep(rng, 11) : tones(rng, 11));
+                tsv.append(file).append("\t").append(genre).append("\tartist ").append(a).append("\talbum\ttitle\n");
+            }
+        }
+        Files.writeString(outside.resolve("labels.tsv"), tsv);
+        Path base = Path.of("../models/pretrained/mn04_as");
+        Path out = dir.resolve("model");
+        int exit = new CommandLine(new TrainerCli()).execute("train", "--data", data.toString(), "--split", "random", "--seed", "3",
+                "--out", out.toString(), "--work", dir.resolve("work").toString(), "--base", base.toString(),
+                "--outside", outside.toString(), "--variants", "0", "--not-music", "0");
+        assertEquals(0, exit);
+        String report = Files.readString(out.resolve("REPORT.md"));
+        assertTrue(report.contains("artist-grouped nested cross-validation") && report.contains("| sweeps | 10 |"),
+                "the report scores the outside genre by artist: " + report);
+        List<Clip> valid = Dataset.scan(data).randomSplit(0.2, 3).valid();
+        try (GenreModel model = GenreModel.load(out)) {
+            assertTrue(model.config().labels.contains("sweeps") && model.config().genres.contains("Sweeps"),
+                    "the outside genre joins the vocabulary: " + model.config().labels);
+            int right = assertPluginReproducesTheTrainer(model, valid, dir.resolve("check-cache"));
+            assertTrue(right >= 0.8 * valid.size(), "three easy classes, chance is 0.33: " + right + "/" + valid.size());
+        }
+    }
+
+    private static float[] sweep(Random rng, int seconds) {
+        float[] x = new float[SR * seconds];
+        double f0 = 100 + rng.nextInt(200);
+        double phase = 0;
+        for (int i = 0; i < x.length; i++) {
+            phase += 2 * Math.PI * f0 * Math.pow(40, (double) i / x.length) / SR;
+            x[i] = (float) (0.3 * Math.sin(phase));
+        }
+        return x;
+    }
+
     private static float[] tones(Random rng) {
-        float[] x = new float[SR * 4];
+        return tones(rng, 4);
+    }
+
+    private static float[] tones(Random rng, int seconds) {
+        float[] x = new float[SR * seconds];
         double f1 = 200 + rng.nextInt(400);
         double f2 = f1 * 1.5;
         for (int i = 0; i < x.length; i++) {
@@ -133,7 +199,11 @@ class TrainEndToEndTest {
     }
 
     private static float[] noise(Random rng) {
-        float[] x = new float[SR * 4];
+        return noise(rng, 4);
+    }
+
+    private static float[] noise(Random rng, int seconds) {
+        float[] x = new float[SR * seconds];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (0.2 * rng.nextGaussian());
         }
@@ -141,7 +211,11 @@ class TrainEndToEndTest {
     }
 
     private static float[] clicks(Random rng) {
-        float[] x = new float[SR * 4];
+        return clicks(rng, 4);
+    }
+
+    private static float[] clicks(Random rng, int seconds) {
+        float[] x = new float[SR * seconds];
         int period = SR / (2 + rng.nextInt(4));
         for (int i = rng.nextInt(period); i < x.length; i += period) {
             for (int k = 0; k < 200 && i + k < x.length; k++) {

@@ -232,10 +232,9 @@ public record HeadRecipe(Path base, Path outside, int variants, int patches, dou
 
             // Windows per track: on full-length tracks joined from outside clips of one genre, or
             // without outside music on GTZAN's out-of-fold clips.
-            List<LongTracks.Track> tracks = new ArrayList<>();
-            if (!outsideClips.isEmpty()) {
-                tracks = LongTracks.build(folds, oof, t, seed);
-            } else {
+            List<LongTracks.Track> tracks = outsideClips.isEmpty() ? new ArrayList<>() : LongTracks.build(folds, oof, t, seed);
+            boolean joined = !tracks.isEmpty();
+            if (!joined) {
                 int[] truth = t.truth(gtzan);
                 for (int i = 0; i < gtzan.size(); i++) {
                     tracks.add(new LongTracks.Track(oof.get(gtzan.get(i)), truth[i]));
@@ -262,7 +261,7 @@ public record HeadRecipe(Path base, Path outside, int variants, int patches, dou
             t.save(shipped, out);
             double minutes = (System.nanoTime() - started) / 60e9;
             new HeadReport(config, bc, split, outsideSet, folds, nm, grid, choices, chosen, r, oof, t, eceBefore, eceAfter,
-                    threshold, outsideOnes.isEmpty() ? "GTZAN's out-of-fold clips" : "full-length tracks joined from outside clips",
+                    threshold, joined ? "full-length tracks joined from outside clips" : "GTZAN's out-of-fold clips",
                     windows.table(), robustness, augment.toString(), command, minutes, variants, patches, balance)
                     .write(out.resolve("REPORT.md"));
             log.printf("model written to %s in %.1f minutes%n", out, minutes);

@@ -82,7 +82,7 @@ record HeadReport(ModelConfig c, ModelConfig bc, Dataset.Split split, ArtistClip
         List<Clip> gtzan = new ArrayList<>(split.train());
         gtzan.addAll(split.valid());
         ClassificationReport g = HeadRecipe.report(gtzan, oof, t, c.temperature, labels);
-        s.append("## GTZAN, out of fold\n\n");
+        s.append("## Out of fold: GTZAN\n\n");
         s.append(String.format(Locale.ROOT, "%d clips: validation clips by a head fitted without them, training clips by a head fitted "
                 + "without them (so on %d clips only, and weaker); the shipped setting, chosen partly on the validation split.%n%n",
                 gtzan.size(), split.valid().size()));
