@@ -9,12 +9,19 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -95,6 +102,32 @@ public final class PretrainedNet extends AbstractBlock {
     /** @return the layers by their Keras names, for importing weights */
     public Map<String, Block> kerasLayers() {
         return layers;
+    }
+
+    /**
+     * Identifies the base's weights whatever head sits on them and whichever file they came in: the
+     * shipped genre model and the imported base it was trained on hold the same base arrays.
+     *
+     * @return SHA-256 (hex) over every parameter of every layer but the head, in layer order: its
+     *     name ({@code layer.parameter}) and its values as big-endian float32
+     */
+    public String baseSha256() {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Map.Entry<String, Block> layer : layers.entrySet()) {
+            for (Pair<String, Parameter> p : layer.getValue().getParameters()) {
+                sha.update((layer.getKey() + "." + p.getKey()).getBytes(StandardCharsets.UTF_8));
+                float[] values = p.getValue().getArray().toFloatArray();
+                ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES);
+                b.asFloatBuffer().put(values);
+                sha.update(b);
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     /** @return the linear head on the embedding */

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The ported musicnn networks against reference outputs of an independent port of the Keras
  * originals (test resources {@code musicnn/}, copied from the shared fixtures): the input our
  * front end computes, then the embedding and tag probabilities the shipped pretrained weights
- * give for the reference input, to float32 precision (the fixtures' README suggests 1e-3, far looser
- * than this port needs: a wrong batch-norm epsilon would pass it).
+ * give for the reference input, to float32 precision (the fixtures' README suggests 1e-3, some 500
+ * times what this port needs).
  */
 class PretrainedNetTest {
     private static final Path FIXTURES = Path.of("src/test/resources/musicnn");

@@ -99,8 +99,6 @@ public final class KerasImport implements Callable<Integer> {
             ModelConfig config = frontEnd(network, MSD_TAGS);
             config.name = name;
             config.version = "musicnn_keras@ad6cfb8";
-            config.base = new ModelConfig.BaseModel(name, "Quint-e/musicnn_keras@ad6cfb8 keras_checkpoints/" + h5.getFileName(),
-                    SafeTagWriter.sha256(h5));
             config.weights = name + ".params";
             config.temperature = 1;
             try (GenreModel model = GenreModel.create(config)) {
@@ -112,6 +110,10 @@ public final class KerasImport implements Callable<Integer> {
                 }
                 // The tag layer becomes the head on the embedding.
                 load(manager, weights, PretrainedNet.MUSICNN.equals(network) ? "dense_1" : "output", net.head(), h5);
+                // Written into the config (the model's own): a model on this base is refused at load
+                // unless its base arrays are these.
+                config.base = new ModelConfig.BaseModel(name, "Quint-e/musicnn_keras@ad6cfb8 keras_checkpoints/" + h5.getFileName(),
+                        SafeTagWriter.sha256(h5), net.baseSha256());
                 model.save(out);
             }
             for (Path notice : List.of(h5.resolveSibling("LICENSE-musicnn.md"), h5.resolveSibling("LICENSE-musicnn_keras.md"))) {
