@@ -53,6 +53,6 @@ final class GenreEngine {
     static ModelInfo info() {
         ModelConfig c = analyzer().model().config();
         return new ModelInfo(c.name, c.version, c.labels, c.genres, c.sampleRate, c.windowSeconds(), c.windowHopSeconds(),
-                c.defaultMinConfidence, c.thresholdMeaning);
+                c.defaultMinConfidence, c.thresholdMeaning, c.notMusicLabel);
     }
 }

@@ -9,12 +9,14 @@ import org.genretagger.api.LibraryTagger;
 import org.genretagger.api.RetagListener;
 import org.genretagger.api.RetagReport;
 import org.genretagger.api.RetagRequest;
+import org.genretagger.plugin.learn.UserModel;
 import org.genretagger.plugin.library.LibraryLock;
 import org.genretagger.plugin.library.PlanJob;
 import org.genretagger.plugin.library.RetagJob;
 import org.genretagger.plugin.library.RetagPlan;
 import org.genretagger.plugin.library.UndoJob;
 import org.genretagger.plugin.model.GenreModel;
+import org.genretagger.plugin.model.ModelConfig;
 import org.pf4j.Extension;
 
 /** Runs whole retag and undo jobs with the bundled model, or a learned one ({@link RetagRequest#model()}). */
@@ -63,11 +65,21 @@ public class LibraryTaggerExtension implements LibraryTagger {
 
     @Override
     public RetagReport applyPlan(Path plan, RetagRequest options, RetagListener listener) {
+        ModelConfig config;
         try {
-            return new PlanJob(plan, options, listener, GenreModel.bundledConfig()).run();
+            config = GenreModel.bundledConfig();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (options.model() != null) {
+            // The plan's genres are checked against the learned model's, not the bundled one's.
+            try {
+                config = UserModel.read(options.model()).asConfig(config);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+        return new PlanJob(plan, options, listener, config).run();
     }
 
     @Override

@@ -118,6 +118,31 @@ class LearnTest {
         assertTrue(c.out().contains("\"genre\":\"Ambient\""), c.out());
     }
 
+    /**
+     * {@code retag --apply PLAN --model DIR}: the plan's genres are checked against the learned
+     * model's genres, so a genre it learned is not flagged and one it does not know is.
+     */
+    @Test
+    void applyingAPlanWithTheModelChecksGenresAgainstTheLearnedOnes() throws Exception {
+        Path lib = dir.resolve("apply-lib");
+        Path a = lib.resolve("a.wav");
+        Path b = lib.resolve("b.wav");
+        GenreLibrary.write(new GenreLibrary.Track(a, GenreLibrary.Style.PLUCK, null, null, null, 91_001), 0);
+        GenreLibrary.write(new GenreLibrary.Track(b, GenreLibrary.Style.PAD, null, null, null, 91_002), 0);
+        Path plan = dir.resolve("apply-plan.csv");
+        // Plucked is one of the learned genres (the shipped model has no such genre); Polka is not.
+        Files.writeString(plan, "# genre-tagger plan; root: " + lib + "\npath,size,mtime,genre_after\n"
+                + a + "," + Files.size(a) + "," + Files.getLastModifiedTime(a).toInstant() + ",Plucked\n"
+                + b + "," + Files.size(b) + "," + Files.getLastModifiedTime(b).toInstant() + ",Polka\n");
+        TestLibrary.CliRun r = TestLibrary.runCli("retag", "--apply", plan.toString(), "--model", model.toString(), "--journal",
+                dir.resolve("apply.jsonl").toString());
+        assertEquals(HostCli.OK, r.exit(), r.out());
+        assertEquals(List.of("Plucked"), TestLibrary.readGenres(a));
+        assertEquals(List.of("Polka"), TestLibrary.readGenres(b));
+        assertTrue(r.out().contains("note: written as given, not one of the model's genres: Polka (1 track: b.wav)"), r.out());
+        assertFalse(r.out().contains("Plucked ("), "a genre the model learned is not flagged: " + r.out());
+    }
+
     @Test
     void aModelLearnedOnAnotherBaseIsRefused() throws Exception {
         Path other = dir.resolve("other-base");

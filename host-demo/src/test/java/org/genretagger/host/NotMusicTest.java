@@ -1,6 +1,7 @@
 package org.genretagger.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
@@ -19,12 +20,15 @@ import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
+import org.genretagger.api.GenreClassifier;
+import org.genretagger.api.ModelInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pf4j.PluginManager;
 
 /**
  * Speech, silence, noise and test tones must not get a genre written by a default run of the
- * shipped model. The files are made here (speech with Debian's espeak-ng, in voices and words the
+ * shipped model: each is heard as not music (the model's not-music class on top). The files are made here (speech with Debian's espeak-ng, in voices and words the
  * trainer's generated not-music clips do not use); without espeak-ng the speech file is left out
  * and said so.
  */
@@ -68,11 +72,24 @@ class NotMusicTest {
                 "--journal", dir.resolve("journal.jsonl").toString());
         assertEquals(0, run.exit(), run.out());
         JsonObject json = JsonParser.parseString(Files.readString(report)).getAsJsonObject();
+        // Not a genre the model was unsure of: its not-music class won.
+        PluginManager pm = TestLibrary.loadPlugins();
+        ModelInfo info;
+        try {
+            info = pm.getExtensions(GenreClassifier.class).get(0).modelInfo();
+        } finally {
+            pm.stopPlugins();
+        }
+        assertNotNull(info.notMusicLabel(), "the shipped model has a not-music class");
+        String notMusic = info.genres().get(info.labels().indexOf(info.notMusicLabel()));
         int seen = 0;
         for (JsonElement e : json.getAsJsonArray("tracks")) {
             JsonObject t = e.getAsJsonObject();
             String name = Path.of(t.get("path").getAsString()).getFileName().toString();
             assertEquals("low_confidence", t.get("outcome").getAsString(), name + ": " + t);
+            assertEquals(notMusic, t.getAsJsonArray("top").get(0).getAsJsonObject().get("genre").getAsString(),
+                    name + ": the top label is the model's not-music label " + info.notMusicLabel() + ": " + t);
+            assertTrue(t.get("message").getAsString().contains("not music"), name + ": " + t);
             seen++;
         }
         assertEquals(made.size(), seen);

@@ -16,6 +16,8 @@ import java.util.List;
  *     retag writes nothing by default
  * @param thresholdMeaning one sentence saying what that threshold means, e.g. how often tags
  *     written at it were right on validation data
+ * @param notMusicLabel the label of the class that means "not music" (speech, noise, tones,
+ *     silence), or {@code null} when the model has none; a track whose top label it is gets no genre
  */
 public record ModelInfo(
         String name,
@@ -26,11 +28,18 @@ public record ModelInfo(
         double windowSeconds,
         double hopSeconds,
         double defaultMinConfidence,
-        String thresholdMeaning) {
+        String thresholdMeaning,
+        String notMusicLabel) {
 
     /** Copies the lists so the record stays immutable. */
     public ModelInfo {
         labels = List.copyOf(labels);
         genres = List.copyOf(genres);
+    }
+
+    /** A model without a not-music class. */
+    public ModelInfo(String name, String version, List<String> labels, List<String> genres, int sampleRate, double windowSeconds,
+            double hopSeconds, double defaultMinConfidence, String thresholdMeaning) {
+        this(name, version, labels, genres, sampleRate, windowSeconds, hopSeconds, defaultMinConfidence, thresholdMeaning, null);
     }
 }

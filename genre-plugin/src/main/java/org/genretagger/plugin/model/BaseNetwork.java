@@ -1,7 +1,14 @@
 package org.genretagger.plugin.model;
 
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
+import ai.djl.util.Pair;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -19,4 +26,30 @@ public interface BaseNetwork extends Block {
 
     /** @return the length of the evidence vector the head reads */
     int evidenceSize();
+
+    /**
+     * Identifies the base's weights whatever head sits on them and whichever file they came in: the
+     * shipped genre model and the imported base it was trained on hold the same base arrays.
+     *
+     * @return SHA-256 (hex) over every parameter of every layer but the head, in layer order: its
+     *     name ({@code layer.parameter}) and its values as big-endian float32
+     */
+    default String baseSha256() {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Map.Entry<String, Block> layer : baseLayers().entrySet()) {
+            for (Pair<String, Parameter> p : layer.getValue().getParameters()) {
+                sha.update((layer.getKey() + "." + p.getKey()).getBytes(StandardCharsets.UTF_8));
+                float[] values = p.getValue().getArray().toFloatArray();
+                ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES);
+                b.asFloatBuffer().put(values);
+                sha.update(b);
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
 }

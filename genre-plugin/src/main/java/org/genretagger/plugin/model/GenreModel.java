@@ -84,8 +84,9 @@ public final class GenreModel implements AutoCloseable {
      */
     public static GenreModel load(Path dir) throws IOException {
         ModelConfig config = ModelConfig.read(dir.resolve(CONFIG_FILE));
-        try (InputStream in = Files.newInputStream(dir.resolve(config.weights))) {
-            return load(config, in, dir.toString());
+        Path weights = dir.resolve(config.weights);
+        try (InputStream in = Files.newInputStream(weights)) {
+            return load(config, in, weights.toString());
         }
     }
 
@@ -114,7 +115,7 @@ public final class GenreModel implements AutoCloseable {
             if (in == null) {
                 throw new IOException("bundled model weights " + config.weights + " missing");
             }
-            return load(config, in, "bundled model");
+            return load(config, in, "bundled model " + BUNDLED + config.weights);
         }
     }
 
@@ -138,7 +139,33 @@ public final class GenreModel implements AutoCloseable {
             throw new IOException(where + ": weights do not fit the config (" + e.getMessage() + ")", e);
         }
         m.weightsSha256 = HexFormat.of().formatHex(sha.digest());
+        try {
+            requireNamedBase(m, where);
+        } catch (IOException e) {
+            m.close();
+            throw e;
+        }
         return m;
+    }
+
+    /**
+     * Refuses a pretrained network whose base arrays are not the ones its config names: a head (the
+     * shipped one, or one a user learned) only fits the embedding of the base it was trained on.
+     */
+    private static void requireNamedBase(GenreModel m, String where) throws IOException {
+        ModelConfig.BaseModel base = m.config.base;
+        if (!(m.block instanceof BaseNetwork net) || base == null) {
+            return;
+        }
+        if (base.paramsSha256() == null) {
+            throw new IOException(where + ": its config names base " + base.name() + " without the digest of its arrays"
+                    + " (base.paramsSha256); import the base again with the trainer (import-keras, import-efficientat)");
+        }
+        String actual = net.baseSha256();
+        if (!actual.equals(base.paramsSha256())) {
+            throw new IOException(where + ": the base arrays in this file (sha256 " + actual + ") are not those of base "
+                    + base.name() + " that its config names (sha256 " + base.paramsSha256() + ")");
+        }
     }
 
     /**

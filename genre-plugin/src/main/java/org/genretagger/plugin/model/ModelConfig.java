@@ -56,7 +56,7 @@ public final class ModelConfig {
      * {@code efficientat}: see {@link EfficientAtNet}).
      */
     public String network = GenreNet.CNN;
-    /** The pretrained base the weights start from: name, version and sha256 of its weights. */
+    /** The pretrained base the weights start from: its name, source and digests. */
     public BaseModel base = null;
 
     /** Frames per analysis window. */
@@ -107,8 +107,10 @@ public final class ModelConfig {
      * @param name e.g. {@code MSD_musicnn}
      * @param source where it came from (file, repository, commit)
      * @param sha256 of the file the weights were imported from
+     * @param paramsSha256 of the base's arrays as imported ({@link BaseNetwork#baseSha256}): a model
+     *     whose base arrays differ is refused when it loads
      */
-    public record BaseModel(String name, String source, String sha256) {}
+    public record BaseModel(String name, String source, String sha256, String paramsSha256) {}
 
     /** @return the window length in seconds */
     public double windowSeconds() {

@@ -64,16 +64,23 @@ class TrackAnalyzerTest {
 
     @Test
     void sampledWindowsAreSpreadOverTheTrackAndAvoidItsEdges() {
-        int[] s = WindowPlan.starts(10_000, 128, 64, 5);
-        assertEquals(5, s.length);
-        int last = 10_000 - 128;
-        for (int i = 0; i < s.length; i++) {
-            assertEquals(Math.round((i + 0.5) * last / 5), s[i], "centre of slice " + i);
-        }
-        assertTrue(s[0] > 0 && s[4] < last, "neither the first nor the last window is pinned to an edge");
+        // 10 000 frames, windows of 128: starts 0 to 9872, cut into 5 slices of 1974.4 frames, a
+        // window starting at the centre of each (987.2, 2961.6, 4936, 6910.4, 8884.8), rounded.
+        assertArrayEquals(new int[] {987, 2962, 4936, 6910, 8885}, WindowPlan.starts(10_000, 128, 64, 5));
+        // 30 s of musicnn input (1875 frames of 187, hop 187): starts 0 to 1688, 2 slices of 844.
+        assertArrayEquals(new int[] {422, 1266}, WindowPlan.starts(1875, 187, 187, 2));
         // Asking for more windows than the track has gives every window.
-        assertEquals(3, WindowPlan.starts(256, 128, 64, 10).length);
+        assertArrayEquals(new int[] {0, 64, 128}, WindowPlan.starts(256, 128, 64, 10));
         assertArrayEquals(new int[] {0}, WindowPlan.starts(50, 128, 64, 4), "a short track gets one window");
+    }
+
+    @Test
+    void fullAnalysisHasAWindowEveryHopThatFitsInTheTrack() {
+        // 300 frames: windows at 0, 64 and 128 fit (the last ends at 256); one at 192 would end at 320.
+        assertArrayEquals(new int[] {0, 64, 128}, WindowPlan.starts(300, 128, 64, 0));
+        assertArrayEquals(new int[] {0, 187, 374, 561, 748, 935, 1122, 1309, 1496, 1683}, WindowPlan.starts(1875, 187, 187, 0));
+        assertArrayEquals(new int[] {0}, WindowPlan.starts(128, 128, 64, 0), "exactly one window");
+        assertArrayEquals(new int[] {0}, WindowPlan.starts(50, 128, 64, 0), "a short track gets one window");
     }
 
     @Test

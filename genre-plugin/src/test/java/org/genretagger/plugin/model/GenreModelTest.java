@@ -2,14 +2,26 @@ package org.genretagger.plugin.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GenreModelTest {
+    /** The shipped model, and the imported bases beside it in {@code pretrained/}. */
+    private static final Path MODELS = Path.of("../models");
 
     static ModelConfig tinyConfig() {
         ModelConfig c = new ModelConfig();
@@ -80,5 +92,48 @@ class GenreModelTest {
                     .digest(java.nio.file.Files.readAllBytes(dir.resolve(c.weights))));
             assertEquals(expected, m.weightsSha256());
         }
+    }
+
+    /** Every array of a pretrained network but its head's, by {@code layer.parameter}. */
+    private static Map<String, float[]> baseArrays(GenreModel m) {
+        Map<String, float[]> arrays = new LinkedHashMap<>();
+        for (Map.Entry<String, Block> layer : ((PretrainedNet) m.djlModel().getBlock()).kerasLayers().entrySet()) {
+            for (Pair<String, Parameter> p : layer.getValue().getParameters()) {
+                arrays.put(layer.getKey() + "." + p.getKey(), p.getValue().getArray().toFloatArray());
+            }
+        }
+        return arrays;
+    }
+
+    @Test
+    void theShippedModelsBaseArraysAreThoseOfTheImportedBaseItNames() throws Exception {
+        ModelConfig shipped = ModelConfig.read(MODELS.resolve(GenreModel.CONFIG_FILE));
+        assertNotNull(shipped.base, "the shipped model names the pretrained base its head was trained on");
+        try (GenreModel model = GenreModel.load(MODELS);
+                GenreModel base = GenreModel.load(MODELS.resolve("pretrained").resolve(shipped.base.name()))) {
+            assertEquals(base.config().base, model.config().base, "the shipped config names the imported base as imported");
+            Map<String, float[]> ours = baseArrays(model);
+            Map<String, float[]> theirs = baseArrays(base);
+            assertEquals(theirs.keySet(), ours.keySet());
+            for (String k : theirs.keySet()) {
+                assertArrayEquals(theirs.get(k), ours.get(k), "base array " + k);
+            }
+        }
+    }
+
+    @Test
+    void baseWeightsOtherThanTheNamedOnesAreRefusedNamingTheFile(@TempDir Path dir) throws Exception {
+        try (GenreModel m = GenreModel.load(MODELS)) {
+            // One value of one base array changed, the config (and its digest) left as it was.
+            NDArray a = ((PretrainedNet) m.djlModel().getBlock()).kerasLayers().get("dense").getParameters().get("weight").getArray();
+            float[] v = a.toFloatArray();
+            v[123] += 0.01f;
+            a.set(v);
+            m.save(dir);
+        }
+        Path weights = dir.resolve(ModelConfig.read(dir.resolve(GenreModel.CONFIG_FILE)).weights);
+        IOException e = assertThrows(IOException.class, () -> GenreModel.load(dir));
+        assertTrue(e.getMessage().startsWith(weights + ": the base arrays in this file") && e.getMessage().contains("are not those of base"),
+                e.getMessage());
     }
 }

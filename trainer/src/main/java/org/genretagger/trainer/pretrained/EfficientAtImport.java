@@ -112,7 +112,6 @@ public final class EfficientAtImport implements Callable<Integer> {
         ModelConfig config = frontEnd(audioSetLabels(h5.resolveSibling("class_labels_indices.csv")));
         config.name = "mn04_as";
         config.version = "EfficientAT mn04_as mAP 0.432";
-        config.base = new ModelConfig.BaseModel(config.name, SOURCE, SafeTagWriter.sha256(h5));
         config.weights = config.name + ".params";
         config.temperature = 1;
         try (HdfFile f = new HdfFile(h5); GenreModel model = GenreModel.create(config)) {
@@ -139,6 +138,7 @@ public final class EfficientAtImport implements Callable<Integer> {
                 throw new IOException(h5 + ": not EfficientAT mn04_as: " + (missing.isEmpty() ? "" : "missing " + missing)
                         + (missing.isEmpty() || weights.isEmpty() ? "" : "; ") + (weights.isEmpty() ? "" : "unused " + weights.keySet()));
             }
+            config.base = new ModelConfig.BaseModel(config.name, SOURCE, SafeTagWriter.sha256(h5), net.baseSha256());
             // The head passes the AudioSet logits through: weight [0 | I], bias 0.
             int d = net.evidenceSize();
             float[] identity = new float[EfficientAtNet.AUDIOSET_CLASSES * d];

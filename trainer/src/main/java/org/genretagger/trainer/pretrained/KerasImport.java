@@ -14,8 +14,11 @@ import java.lang.reflect.Array;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.genretagger.plugin.library.SafeTagWriter;
 import org.genretagger.plugin.model.GenreModel;
@@ -99,19 +102,33 @@ public final class KerasImport implements Callable<Integer> {
             ModelConfig config = frontEnd(network, MSD_TAGS);
             config.name = name;
             config.version = "musicnn_keras@ad6cfb8";
-            config.base = new ModelConfig.BaseModel(name, "Quint-e/musicnn_keras@ad6cfb8 keras_checkpoints/" + h5.getFileName(),
-                    SafeTagWriter.sha256(h5));
             config.weights = name + ".params";
             config.temperature = 1;
             try (GenreModel model = GenreModel.create(config)) {
                 PretrainedNet net = (PretrainedNet) model.djlModel().getBlock();
                 NDManager manager = model.djlModel().getNDManager();
                 Group weights = (Group) f.getByPath("model_weights");
+                // Every weight in the file goes somewhere, and every parameter gets one: a file of
+                // another shape of network is refused, not half imported over random weights.
+                Set<String> used = new HashSet<>();
+                Set<String> missing = new TreeSet<>();
                 for (Map.Entry<String, Block> e : net.baseLayers().entrySet()) {
-                    load(manager, weights, e.getKey(), e.getValue(), h5);
+                    load(manager, weights, e.getKey(), e.getValue(), h5, used, missing);
                 }
                 // The tag layer becomes the head on the embedding.
-                load(manager, weights, PretrainedNet.MUSICNN.equals(network) ? "dense_1" : "output", net.head(), h5);
+                load(manager, weights, PretrainedNet.MUSICNN.equals(network) ? "dense_1" : "output", net.head(), h5, used, missing);
+                Set<String> unused = new TreeSet<>();
+                datasets(weights, unused);
+                unused.removeAll(used);
+                if (!missing.isEmpty() || !unused.isEmpty()) {
+                    throw new IOException(h5 + ": does not fit the " + network + " network:"
+                            + (missing.isEmpty() ? "" : " no weights for " + String.join(", ", missing) + ";")
+                            + (unused.isEmpty() ? "" : " weights not used: " + String.join(", ", unused) + ";"));
+                }
+                // Written into the config (the model's own): a model on this base is refused at load
+                // unless its base arrays are these.
+                config.base = new ModelConfig.BaseModel(name, "Quint-e/musicnn_keras@ad6cfb8 keras_checkpoints/" + h5.getFileName(),
+                        SafeTagWriter.sha256(h5), net.baseSha256());
                 model.save(out);
             }
             for (Path notice : List.of(h5.resolveSibling("LICENSE-musicnn.md"), h5.resolveSibling("LICENSE-musicnn_keras.md"))) {
@@ -123,14 +140,35 @@ public final class KerasImport implements Callable<Integer> {
         }
     }
 
-    /** Copies one Keras layer's weights into the DJL block of the same role, converting layouts. */
-    private static void load(NDManager manager, Group weights, String layer, Block block, Path h5) throws IOException {
+    /** Every dataset under a group, by path. */
+    private static void datasets(Group group, Set<String> out) {
+        for (Node n : group.getChildren().values()) {
+            if (n instanceof Dataset d) {
+                out.add(d.getPath());
+            } else if (n instanceof Group g) {
+                datasets(g, out);
+            }
+        }
+    }
+
+    /**
+     * Copies one Keras layer's weights into the DJL block of the same role, converting layouts.
+     *
+     * @param used gets the path of each dataset copied
+     * @param missing gets {@code layer.parameter} of each of the block's parameters the file has no weights for
+     */
+    private static void load(NDManager manager, Group weights, String layer, Block block, Path h5, Set<String> used,
+            Set<String> missing) throws IOException {
+        Set<String> unset = new HashSet<>(block.getParameters().keys());
         Node node = weights.getChild(layer);
         if (!(node instanceof Group g) || !(g.getChild(layer) instanceof Group w)) {
-            throw new IOException(h5 + ": layer " + layer + " has no weights");
+            unset.forEach(p -> missing.add(layer + "." + p));
+            return;
         }
         for (Node n : w.getChildren().values()) {
-            Dataset d = (Dataset) n;
+            if (!(n instanceof Dataset d)) {
+                continue; // its datasets are reported as not used
+            }
             String key = d.getName().replaceFirst("(_\\d+)?:0$", "");
             int[] dims = d.getDimensions();
             float[] flat = flatten(d.getData(), dims);
@@ -154,9 +192,14 @@ public final class KerasImport implements Callable<Integer> {
                 throw new IOException(h5 + ": " + d.getPath() + " " + a.getShape() + " does not fit " + layer + "." + target
                         + (p == null ? "" : " " + p.getArray().getShape()));
             }
+            if (!unset.remove(target)) {
+                throw new IOException(h5 + ": " + d.getPath() + ": a second " + layer + "." + target);
+            }
             p.getArray().set(a.toFloatArray());
             a.close();
+            used.add(d.getPath());
         }
+        unset.forEach(p -> missing.add(layer + "." + p));
     }
 
     static float[] flatten(Object data, int[] dims) {
