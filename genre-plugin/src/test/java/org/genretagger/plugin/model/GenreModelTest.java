@@ -97,7 +97,7 @@ class GenreModelTest {
     /** Every array of a pretrained network but its head's, by {@code layer.parameter}. */
     private static Map<String, float[]> baseArrays(GenreModel m) {
         Map<String, float[]> arrays = new LinkedHashMap<>();
-        for (Map.Entry<String, Block> layer : ((PretrainedNet) m.djlModel().getBlock()).kerasLayers().entrySet()) {
+        for (Map.Entry<String, Block> layer : ((PretrainedNet) m.djlModel().getBlock()).baseLayers().entrySet()) {
             for (Pair<String, Parameter> p : layer.getValue().getParameters()) {
                 arrays.put(layer.getKey() + "." + p.getKey(), p.getValue().getArray().toFloatArray());
             }
@@ -125,7 +125,7 @@ class GenreModelTest {
     void baseWeightsOtherThanTheNamedOnesAreRefusedNamingTheFile(@TempDir Path dir) throws Exception {
         try (GenreModel m = GenreModel.load(MODELS)) {
             // One value of one base array changed, the config (and its digest) left as it was.
-            NDArray a = ((PretrainedNet) m.djlModel().getBlock()).kerasLayers().get("dense").getParameters().get("weight").getArray();
+            NDArray a = ((PretrainedNet) m.djlModel().getBlock()).baseLayers().get("dense").getParameters().get("weight").getArray();
             float[] v = a.toFloatArray();
             v[123] += 0.01f;
             a.set(v);

@@ -43,10 +43,10 @@ import org.genretagger.trainer.data.FeatureCache;
  *
  * <p>What is chosen, and on what:
  * <ul>
- *   <li>the head's L2 and the weight of outside music against GTZAN, by nested artist-grouped cross-
- *       validation: each outside fold is predicted by a head whose settings were chosen without that
- *       fold's artists (inner folds over the other artists, plus GTZAN's validation split), so the
- *       outside figures are not chosen on the music they score;
+ *   <li>the head's L2 and the weight of outside music against GTZAN, by artist-grouped cross-
+ *       validation together with GTZAN's validation split: each outside fold is predicted by a head
+ *       fitted without that fold's artists, in the setting that scored best on the other folds, so
+ *       no outside figure chose its own setting;
  *   <li>the temperature, on the out-of-fold predictions of every set;
  *   <li>the threshold, on out-of-fold predictions; its sentence speaks of outside tracks whose
  *       threshold was chosen without their own fold.
@@ -159,29 +159,31 @@ public record HeadRecipe(Path base, Path outside, int variants, int patches, dou
                     grid.add(new Setting(l2, w));
                 }
             }
-            // Outside music: each artist fold predicted by a head chosen and fitted without it.
+            // Every setting's cross-validated predictions: each outside artist fold (and a share of the
+            // not-music clips) by a head fitted without it, GTZAN's validation split by one fitted without it.
+            List<Map<Clip, float[][]>> cv = grid.parallelStream().map(folds::crossValidate).toList();
+            // Each outside fold keeps the predictions of the setting that scored best on the other folds,
+            // so no fold's figures chose its own setting. The shipped setting scores best on all of them.
             Map<Clip, float[][]> oof = new HashMap<>();
             List<String> choices = new ArrayList<>();
-            if (!outsideClips.isEmpty()) {
-                for (int k = 0; k < FOLDS; k++) {
-                    Set<Integer> inner = new TreeSet<>();
-                    for (int f = 0; f < FOLDS; f++) {
-                        if (f != k) {
-                            inner.add(f);
-                        }
-                    }
-                    Setting s = folds.choose(grid, inner, log);
-                    choices.add(s.toString());
-                    log.printf("outside fold %d (%d clips): %s%n", k, folds.outsideFold(k).size(), s);
-                    oof.putAll(folds.predictOutsideFold(s, k, inner, 0));
+            Set<Integer> everyFold = new TreeSet<>();
+            for (int k = 0; k < (outsideClips.isEmpty() ? 0 : FOLDS); k++) {
+                everyFold.add(k);
+            }
+            for (int k : everyFold) {
+                Set<Integer> others = new TreeSet<>(everyFold);
+                others.remove(k);
+                int s = folds.best(grid, cv, others);
+                choices.add(grid.get(s).toString());
+                log.printf("outside fold %d (%d clips): %s%n", k, folds.outsideFold(k).size(), grid.get(s));
+                for (Clip c : folds.outsideFold(k)) {
+                    oof.put(c, cv.get(s).get(c));
+                }
+                for (Clip c : folds.notMusicFold(k)) {
+                    oof.put(c, cv.get(s).get(c));
                 }
             }
-            // The shipped setting: chosen on every fold; GTZAN's out-of-fold predictions use it.
-            Set<Integer> everyFold = new TreeSet<>();
-            for (int f = 0; f < (outsideClips.isEmpty() ? 0 : FOLDS); f++) {
-                everyFold.add(f);
-            }
-            Setting chosen = folds.choose(grid, everyFold, log);
+            Setting chosen = grid.get(folds.best(grid, cv, everyFold));
             log.printf("shipped setting: %s%n", chosen);
             oof.putAll(folds.predictGtzan(chosen, 0));
             if (outsideClips.isEmpty()) {
@@ -391,43 +393,46 @@ public record HeadRecipe(Path base, Path outside, int variants, int patches, dou
         }
 
         /**
-         * The setting with the best mean of two scores: the mean recall over the outside genres by
-         * cross-validation over the {@code pool} folds, and the track accuracy on GTZAN's validation
-         * split of a head fitted without it (the pool's outside folds in training). Ties go to the
-         * stronger regularisation and the lighter outside weight (listed first).
+         * @param s a setting
+         * @return its cross-validated logits: each outside fold and its share of not-music clips by a
+         *     head fitted without them, GTZAN's validation clips by a head fitted without the split
          */
-        Setting choose(List<Setting> grid, Set<Integer> pool, PrintStream log) {
-            double[] scores = grid.parallelStream().mapToDouble(s -> score(s, pool)).toArray();
-            int best = 0;
-            for (int i = 1; i < grid.size(); i++) {
-                if (scores[i] > scores[best] + 1e-9 || Math.abs(scores[i] - scores[best]) <= 1e-9
-                        && grid.get(i).l2() > grid.get(best).l2()) {
-                    best = i;
-                }
+        Map<Clip, float[][]> crossValidate(Setting s) {
+            Map<Clip, float[][]> cv = new HashMap<>();
+            Set<Integer> all = new TreeSet<>();
+            for (int f = 0; f < FOLDS; f++) {
+                all.add(f);
             }
-            return grid.get(best);
+            for (int f = 0; f < (outside.clips().isEmpty() ? 0 : FOLDS); f++) {
+                cv.putAll(predictOutsideFold(s, f, all, 0));
+            }
+            cv.putAll(logits(fitWithout(s, new HashSet<>(split.valid())), split.valid(), 0));
+            return cv;
         }
 
-        double score(Setting s, Set<Integer> pool) {
-            List<Double> parts = new ArrayList<>();
-            if (!pool.isEmpty()) {
-                Map<Clip, float[][]> cv = new HashMap<>();
-                for (int f : pool) {
-                    cv.putAll(predictOutsideFold(s, f, pool, 0));
+        /**
+         * The setting with the best mean of two scores on the given outside folds' cross-validated
+         * predictions: the mean recall over their genres, and the GTZAN validation accuracy. Ties go
+         * to the stronger regularisation and the lighter outside weight (listed first).
+         *
+         * @return its index in the grid
+         */
+        int best(List<Setting> grid, List<Map<Clip, float[][]>> cv, Set<Integer> folds) {
+            int best = -1;
+            double bestScore = -1;
+            for (int i = 0; i < grid.size(); i++) {
+                List<Clip> music = new ArrayList<>();
+                for (int f : folds) {
+                    music.addAll(outsideFold(f));
                 }
-                List<Clip> music = cv.keySet().stream().filter(outsideSet::contains).toList();
-                parts.add(meanRecall(music, cv));
-            }
-            Set<Clip> leftOut = new HashSet<>(split.valid());
-            for (int f = 0; f < FOLDS; f++) {
-                if (!pool.contains(f)) {
-                    leftOut.addAll(outsideFold(f));
-                    leftOut.addAll(notMusicFold(f));
+                double score = music.isEmpty() ? accuracy(split.valid(), cv.get(i))
+                        : (meanRecall(music, cv.get(i)) + accuracy(split.valid(), cv.get(i))) / 2;
+                if (score > bestScore + 1e-9 || Math.abs(score - bestScore) <= 1e-9 && grid.get(i).l2() > grid.get(best).l2()) {
+                    best = i;
+                    bestScore = score;
                 }
             }
-            Map<Clip, float[][]> valid = logits(fitWithout(s, leftOut), split.valid(), 0);
-            parts.add(accuracy(split.valid(), valid));
-            return parts.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            return best;
         }
 
         double accuracy(List<Clip> clips, Map<Clip, float[][]> logits) {

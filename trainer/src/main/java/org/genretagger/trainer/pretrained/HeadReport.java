@@ -59,9 +59,9 @@ record HeadReport(ModelConfig c, ModelConfig bc, Dataset.Split split, ArtistClip
                 variants > 0 ? String.format(Locale.ROOT, ", clean and %d augmented variants (%d random windows each; %s)", variants, patches, augment) : ""));
         s.append("- Settings tried: ").append(grid.stream().map(Object::toString).toList()).append(".\n");
         if (!outside.clips().isEmpty()) {
-            s.append("- Chosen by the mean of two scores: mean recall over the outside genres by cross-validation over the ")
-                    .append("outside folds in play, and GTZAN validation accuracy of a head fitted without the validation split. ")
-                    .append("For the outside figures below, each fold's setting was chosen without that fold (nested): ")
+            s.append("- Chosen by the mean of two scores: mean recall over the outside genres by artist-grouped cross-validation, ")
+                    .append("and GTZAN validation accuracy of a head fitted without the validation split. ")
+                    .append("For the outside figures below, each fold's setting was the one that scored best on the other folds: ")
                     .append(foldChoices).append(". Shipped: ").append(chosen).append(", chosen on every fold.\n");
         } else {
             s.append("- Chosen on GTZAN validation accuracy: ").append(chosen).append(".\n");
@@ -72,9 +72,9 @@ record HeadReport(ModelConfig c, ModelConfig bc, Dataset.Split split, ArtistClip
         if (!outside.clips().isEmpty()) {
             List<Clip> music = outside.clips();
             ClassificationReport r = HeadRecipe.report(music, oof, t, c.temperature, labels);
-            s.append("## Outside music, artist-grouped nested cross-validation\n\n");
+            s.append("## Outside music, artist-grouped cross-validation\n\n");
             s.append(String.format(Locale.ROOT, "%d clips of %d artists, each predicted by a head that never heard its artist, "
-                    + "with settings chosen without it; all windows of each 30 s clip.%n%n", music.size(), artists));
+                    + "in a setting chosen on other artists; all windows of each 30 s clip.%n%n", music.size(), artists));
             s.append(perGenre(r, music, labels));
             s.append(String.format(Locale.ROOT, "%nMean recall over the outside genres: %.3f. Called not music: %d of %d.%n%n",
                     meanRecall(r, music), calledNotMusic(music), music.size()));

@@ -48,7 +48,7 @@ class KerasImportTest {
         Map<String, Block> layers = new LinkedHashMap<>();
         try (GenreModel m = GenreModel.create(KerasImport.frontEnd(PretrainedNet.VGG, KerasImport.MSD_TAGS))) {
             PretrainedNet net = (PretrainedNet) m.djlModel().getBlock();
-            layers.putAll(net.kerasLayers());
+            layers.putAll(net.baseLayers());
             layers.put("output", net.head());
             try (WritableHdfFile f = HdfFile.write(h5)) {
                 f.putAttribute("model_config", "{\"class_name\": \"Model\", \"config\": {\"layers\": [{\"name\": \"1CNN\"}]}}");
@@ -107,12 +107,12 @@ class KerasImportTest {
             assertEquals("tiny_vgg", m.config().base.name());
             // 2CNN (layer 3: bn_input, 1CNN, bn_conv1, 2CNN) kernel: Keras (kh, kw, in, out) = (3, 3, 128, 128);
             // Keras [1][2][5][7] is flat index ((1 * 3 + 2) * 128 + 5) * 128 + 7, DJL (out, in, kh, kw) [7][5][1][2].
-            float[] djl = net.kerasLayers().get("2CNN").getParameters().get("weight").getArray().toFloatArray();
+            float[] djl = net.baseLayers().get("2CNN").getParameters().get("weight").getArray().toFloatArray();
             assertEquals(value(3, 0, ((1 * 3 + 2) * 128 + 5) * 128 + 7), djl[((7 * 128 + 5) * 3 + 1) * 3 + 2]);
             // The head (Keras "output", after bn_input, 5 × (conv, bn)): dense kernel (in 256, out 50), DJL (50, 256).
             float[] head = net.head().getParameters().get("weight").getArray().toFloatArray();
             assertEquals(value(11, 0, 200 * 50 + 3), head[3 * 256 + 200]);
-            float[] var = net.kerasLayers().get("bn_conv5").getParameters().get("runningVar").getArray().toFloatArray();
+            float[] var = net.baseLayers().get("bn_conv5").getParameters().get("runningVar").getArray().toFloatArray();
             assertEquals(value(10, 3, 17), var[17]);
         }
     }
