@@ -75,6 +75,8 @@ public final class RetagJob {
      * request did not choose, and at a threshold of 0 the not-music class.
      */
     private final Set<String> aside;
+    /** The genres the request did not choose (none when it chose none); a subset of {@link #aside}. */
+    private final Set<String> notChosen;
     /** The names the chosen genres are written as, in model order; empty when all may be written. */
     private final List<String> chosenNames;
     private final long trackTimeoutSeconds;
@@ -124,6 +126,7 @@ public final class RetagJob {
         this.config = config;
         this.minConfidence = request.minConfidence() != null ? request.minConfidence() : config.defaultMinConfidence;
         Set<String> notChosen = Verdict.notChosen(config, request.genres(), request.genreNames());
+        this.notChosen = notChosen;
         Set<String> a = new HashSet<>(notChosen);
         if (minConfidence <= 0 && config.notMusicLabel != null) {
             // A threshold of 0 asks for the likeliest genre whatever the track sounds like: the
@@ -475,7 +478,8 @@ public final class RetagJob {
         List<GenreScore> verdict = Verdict.setAside(album != null ? album.genres() : own.genres(), aside);
         List<GenreScore> top = named(verdict);
         List<GenreScore> top3 = top.subList(0, Math.min(3, top.size()));
-        GenreScore ownTop = album != null ? named(Verdict.setAside(own.genres(), aside)).get(0) : top.get(0);
+        // By album, the track's own top is reported as the model heard it (not music included), among the chosen genres.
+        GenreScore ownTop = album != null ? named(Verdict.setAside(own.genres(), notChosen)).get(0) : top.get(0);
         java.util.function.UnaryOperator<TrackResult> withTrack = r -> new TrackResult(r.file(), r.outcome(), r.genreBefore(),
                 r.genreAfter(), r.top(), r.message(), album != null ? album.name() : "", ownTop, own.timeline());
         if (!taggable) {
