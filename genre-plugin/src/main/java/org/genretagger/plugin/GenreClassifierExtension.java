@@ -26,4 +26,9 @@ public class GenreClassifierExtension implements GenreClassifier {
     public GenreClassifier forModel(Path modelDir) throws ClassificationException {
         return LearnedClassifier.open(GenreEngine.analyzer(), modelDir);
     }
+
+    @Override
+    public GenreClassifier forGenres(java.util.List<String> genres) {
+        return NarrowedClassifier.of(this, GenreEngine.analyzer().model().config(), genres);
+    }
 }

@@ -53,6 +53,11 @@ final class LearnedClassifier implements GenreClassifier {
         return analyze(file, analysis, true, null, Long.MAX_VALUE).prediction();
     }
 
+    @Override
+    public GenreClassifier forGenres(java.util.List<String> genres) {
+        return NarrowedClassifier.of(this, model.asConfig(analyzer.model().config()), genres);
+    }
+
     /** The learned verdict, with the digest when the track was decoded whole (for a retag that writes). */
     TrackAnalyzer.Analyzed analyze(Path file, Analysis analysis, boolean seek, org.genretagger.plugin.analysis.StageTimes times,
             long deadlineNanos) throws ClassificationException {

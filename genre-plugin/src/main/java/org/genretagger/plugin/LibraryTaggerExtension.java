@@ -38,6 +38,11 @@ public class LibraryTaggerExtension implements LibraryTagger {
 
 
     private static RetagReport run(RetagRequest request, RetagListener listener) {
+        return job(request, listener).run();
+    }
+
+    /** The run a request asks for, with the shipped model or the learned one it names. */
+    private static RetagJob job(RetagRequest request, RetagListener listener) {
         if (request.model() != null) {
             LearnedClassifier learned;
             try {
@@ -46,17 +51,19 @@ public class LibraryTaggerExtension implements LibraryTagger {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
             return new RetagJob((f, a, t, d) -> learned.analyze(f, a, request.dryRun() || request.verify() != AudioCheck.DECODE, t, d),
-                    learned.model().asConfig(GenreEngine.analyzer().model().config()), request, listener).run();
+                    learned.model().asConfig(GenreEngine.analyzer().model().config()), request, listener);
         }
-        return new RetagJob(GenreEngine.analyzer(), request, listener).run();
+        return new RetagJob(GenreEngine.analyzer(), request, listener);
     }
 
     @Override
     public RetagReport plan(RetagRequest request, Path plan, RetagListener listener) {
         RetagPlan.isJson(plan); // refuses a wrong extension before the run, not after it
-        RetagReport report = retag(request.toBuilder().dryRun(true).build(), listener);
+        // A dry run takes no lock.
+        RetagJob job = job(request.toBuilder().dryRun(true).build(), listener);
+        RetagReport report = job.run();
         try {
-            RetagPlan.write(plan, request.root(), request.policy(), report);
+            RetagPlan.write(plan, request.root(), request.policy(), report, job.chosenGenres());
         } catch (IOException e) {
             throw new UncheckedIOException(plan + ": cannot write the plan (" + e.getMessage() + ")", e);
         }

@@ -30,7 +30,8 @@ final class ClassifyCommand extends HostCli.HostCommand {
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "audio files")
     List<Path> files;
 
-    @Option(names = "--json", description = "one JSON object per line: {file, genres:[{genre,label,probability}], windows, seconds} or {file, error}")
+    @Option(names = "--json", description = "one JSON object per line: {file, genres:[{genre,label,probability}], windows, seconds} or {file, error}; "
+            + "with --genres, only those genres (and not music) in genres")
     boolean json;
 
     @Option(names = "--top", defaultValue = "3", paramLabel = "N", description = "genres shown per file in text output (default ${DEFAULT-VALUE})")
@@ -42,13 +43,18 @@ final class ClassifyCommand extends HostCli.HostCommand {
     @Option(names = "--model", paramLabel = "MODEL_DIR", description = "a model made by learn (default: the shipped model)")
     Path model;
 
+    @Option(names = "--genres", split = ",", paramLabel = "A,B,C",
+            description = "report only these genres (model labels or names, any case; default: all the model's): the others are set "
+                    + "aside and these share their probability")
+    List<String> genres = List.of();
+
     @Override
     public Integer call() {
         Analysis a = analysis != null ? Analysis.parse(analysis) : null;
         PrintWriter out = spec.commandLine().getOut();
         int failed = 0;
         try (PluginHost host = host()) {
-            GenreClassifier classifier = classifier(host, model);
+            GenreClassifier classifier = classifier(host, model).forGenres(genres);
             for (Path f : files) {
                 try {
                     TrackPrediction p = classifier.classify(f, a);

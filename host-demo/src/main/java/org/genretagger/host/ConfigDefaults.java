@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * Keys are long option names without dashes, e.g. {@code policy=replace}, {@code min-confidence=0.7},
  * {@code genre-name=hiphop=Hip Hop,rnb=R&B} (or {@code genre-name.hiphop=Hip Hop}); flags take
  * {@code true}/{@code false} and can be turned off on the command line with {@code --no-...};
- * the command line wins.
+ * the command line wins. {@code genres=A,B} narrows {@code retag} and {@code classify} only:
+ * {@code learn --genres} (which genres to learn) means something else and takes no default from it.
  */
 final class ConfigDefaults implements IDefaultValueProvider {
     private final Properties properties = new Properties();
@@ -121,6 +122,9 @@ final class ConfigDefaults implements IDefaultValueProvider {
         }
         if (arg instanceof OptionSpec option) {
             String key = option.longestName().replaceFirst("^-+", "");
+            if (key.equals("genres") && option.command() != null && "learn".equals(option.command().name())) {
+                return arg.defaultValue(); // learn's --genres is another option that happens to share the name
+            }
             String value = properties.getProperty(key);
             if (value != null) {
                 return value.trim();

@@ -86,6 +86,11 @@ final class RetagCommand extends HostCli.HostCommand {
                     + "the command line wins label by label"})
     Map<String, String> genreNames = Map.of();
 
+    @Option(names = "--genres", split = ",", paramLabel = "A,B,C",
+            description = {"write only these genres (model labels or names, any case; default: all the model's): the others are "
+                    + "set aside and these share their probability; a plan records them and --apply writes no other"})
+    List<String> genres = List.of();
+
     @Option(names = "--analysis", paramLabel = "full|sample:N", description = "windows classified per track (default: the model's)")
     String analysis;
 
@@ -134,6 +139,7 @@ final class RetagCommand extends HostCli.HostCommand {
                 .verify(AudioCheck.parse(verify))
                 .grouping(parseGrouping(by))
                 .model(model)
+                .genres(genres)
                 .build();
         PrintWriter out = spec.commandLine().getOut();
         if (apply != null) {

@@ -53,4 +53,25 @@ public interface GenreClassifier extends ExtensionPoint {
     default GenreClassifier forModel(java.nio.file.Path modelDir) throws ClassificationException {
         throw new ClassificationException("this plugin cannot use learned models (" + modelDir + ")");
     }
+
+    /**
+     * A classifier that reports only the given genres: the model's other genres are set aside and
+     * those left share their probability, so each verdict's probabilities still sum to 1 (over the
+     * given genres and, if the model has one, its not-music class, which is no genre and never set
+     * aside here). The timeline's window probabilities stay the model's own. {@link #modelInfo()}
+     * still describes the whole model. The genres given replace any this classifier was narrowed
+     * to. Thread-safe like this one.
+     *
+     * @param genres model labels or display names, compared ignoring case; empty for all genres
+     * @return the classifier ({@code this} when {@code genres} is empty)
+     * @throws IllegalArgumentException if a name is none of the model's genres; the message names
+     *     it and lists the model's genres
+     * @throws UnsupportedOperationException if the plugin cannot narrow its verdicts
+     */
+    default GenreClassifier forGenres(java.util.List<String> genres) {
+        if (genres.isEmpty()) {
+            return this;
+        }
+        throw new UnsupportedOperationException("this plugin cannot narrow its verdicts to some genres");
+    }
 }

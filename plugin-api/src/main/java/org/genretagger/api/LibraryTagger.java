@@ -55,7 +55,8 @@ public interface LibraryTagger extends ExtensionPoint {
      * rows or change the genre to write, then hand the file to
      * {@link #applyPlan(Path, RetagRequest, RetagListener)}. The format follows the extension:
      * {@code .csv} (a header row; several genres in one cell joined by {@code ;}) or
-     * {@code .json}. The library root is recorded in the plan. Takes no lock.
+     * {@code .json}. The library root is recorded in the plan, and so are the request's
+     * {@link RetagRequest#genres() genres} when it names some. Takes no lock.
      *
      * @param request the run to plan; it is run as a dry run whatever its {@code dryRun} says
      * @param plan the file to write
@@ -73,18 +74,19 @@ public interface LibraryTagger extends ExtensionPoint {
      * with the values in them, through the same safe writer and journal as a retag run, so
      * {@link #undo} works on its journal; nothing is classified. A file whose size or modification
      * time differ from the plan's is skipped with a message; a genre that is not one of the
-     * model's is written as given and listed in the report's notices. The library root the plan
-     * records is locked as by {@link #retag}.
+     * model's is written as given and listed in the report's notices. No genre outside the genres
+     * the plan records, or outside {@code options}' {@link RetagRequest#genres() genres} when it
+     * names some, is written. The library root the plan records is locked as by {@link #retag}.
      *
      * <p>The whole plan is read and checked before anything is written: a malformed plan (a
      * missing or unknown column, a row that cannot be read, a size or time that is not one, an
-     * empty genre, a path given twice) throws, naming the file and the line, and nothing is
-     * written.
+     * empty genre, a path given twice, a genre outside those the plan or {@code options} allow)
+     * throws, naming the file and the line, and nothing is written.
      *
      * @param plan the plan file, {@code .csv} or {@code .json}
      * @param options how to write: ID3 version, separator, keep modification times, journal, genre
-     *     names (which count as the model's genres); its root is used only when the plan records
-     *     none; its classification options are ignored
+     *     names (which count as the model's genres), genres allowed; its root is used only when the
+     *     plan records none; its classification options are ignored
      * @param listener told of progress; may be {@link RetagListener#NONE}
      * @return one result per row: {@link Outcome#TAGGED}, {@link Outcome#UNCHANGED},
      *     {@link Outcome#SKIPPED} or {@link Outcome#FAILED}; and the journal

@@ -33,6 +33,13 @@ import java.util.Objects;
  *     {@link Grouping#ALBUM}); policies still apply track by track
  * @param model a model folder written by {@link GenreLearner#learn} to tag with; {@code null} for
  *     the shipped model
+ * @param genres the genres a run may write, as model labels or display names (a name given in
+ *     {@code genreNames} counts too), compared ignoring case; empty for all of the model's. The
+ *     model's other genres are set aside and those left share their probability (the model's
+ *     not-music class is no genre here and is kept, so a track that then sounds most like not
+ *     music gets none). A plan records them, and applying it writes no genre outside them. A name
+ *     that is none of the model's genres makes the run throw {@link IllegalArgumentException}
+ *     naming it and listing the model's genres
  */
 public record RetagRequest(
         Path root,
@@ -53,7 +60,8 @@ public record RetagRequest(
         Analysis analysis,
         AudioCheck verify,
         Grouping grouping,
-        Path model) {
+        Path model,
+        List<String> genres) {
 
     /** Validates and copies. */
     public RetagRequest {
@@ -75,6 +83,7 @@ public record RetagRequest(
         includes = List.copyOf(includes);
         excludes = List.copyOf(excludes);
         genreNames = Map.copyOf(genreNames);
+        genres = genres == null ? List.of() : genres.stream().map(String::strip).filter(g -> !g.isEmpty()).distinct().toList();
     }
 
     /**
@@ -106,6 +115,7 @@ public record RetagRequest(
         b.verify = verify;
         b.grouping = grouping;
         b.model = model;
+        b.genres = genres;
         return b;
     }
 
@@ -130,6 +140,7 @@ public record RetagRequest(
         private AudioCheck verify = AudioCheck.PACKETS;
         private Grouping grouping = Grouping.TRACK;
         private Path model;
+        private List<String> genres = List.of();
 
         private Builder(Path root) {
             this.root = root;
@@ -173,12 +184,14 @@ public record RetagRequest(
         public Builder grouping(Grouping v) { grouping = v; return this; }
         /** @param v a learned model folder, or null for the shipped model @return this */
         public Builder model(Path v) { model = v; return this; }
+        /** @param v the genres a run may write (labels or names), empty for all @return this */
+        public Builder genres(List<String> v) { genres = v; return this; }
 
         /** @return the request */
         public RetagRequest build() {
             return new RetagRequest(root, dryRun, policy, minConfidence, maxGenres, separator, id3Version, threads,
                     includes, excludes, followSymlinks, journal, resume, keepMtime, genreNames, analysis, verify, grouping,
-                    model);
+                    model, genres);
         }
     }
 }

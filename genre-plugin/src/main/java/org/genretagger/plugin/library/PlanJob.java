@@ -27,7 +27,9 @@ import org.genretagger.plugin.tags.GenreTags;
 /**
  * Applies a {@link RetagPlan}: each row's genres are written exactly as given, through the safe
  * writer and into a retag journal (so undo works as after a run); nothing is classified. A file
- * whose size or modification time differ from the plan's is skipped. The whole plan is checked
+ * whose size or modification time differ from the plan's is skipped. A plan made for some genres
+ * only (see {@link RetagPlan.Plan#genres()}), or applied with {@link RetagRequest#genres()}, writes no
+ * genre outside them: a row that would is refused like a malformed one. The whole plan is checked
  * before the first write, and the library root is locked for the duration.
  */
 public final class PlanJob {
@@ -65,6 +67,7 @@ public final class PlanJob {
         } catch (IOException e) {
             throw new UncheckedIOException(planFile + ": cannot read the plan (" + e.getMessage() + ")", e);
         }
+        requireChosen(plan);
         Path root = plan.root() != null ? plan.root() : options.root();
         try (LibraryLock lock = LibraryLock.acquire(root)) {
             return apply(plan, root, start);
@@ -172,6 +175,36 @@ public final class PlanJob {
                     e instanceof SafeTagWriter.Refused ? e.getMessage() : RetagJob.tagReadFailure(file, e));
         } catch (RuntimeException e) {
             return new TrackResult(file, Outcome.FAILED, row.before(), row.before(), List.of(), name + ": unexpected error (" + e + ")");
+        }
+    }
+
+    /**
+     * Refuses the plan if a row writes a genre outside the plan's genres or the request's.
+     *
+     * @throws IllegalArgumentException naming the line and the genre
+     */
+    private void requireChosen(RetagPlan.Plan plan) {
+        // The request's: names resolved against the model (an unknown one is refused).
+        Set<String> requestAside = org.genretagger.plugin.analysis.Verdict.notChosen(config, options.genres(), options.genreNames());
+        // The plan's: the names it records, and the genres of the model those name.
+        Set<String> planNames = new HashSet<>();
+        Set<String> planLabels = new HashSet<>();
+        for (String g : plan.genres()) {
+            planNames.add(norm(g));
+            planLabels.addAll(org.genretagger.plugin.analysis.Verdict.labelsOf(config, g, options.genreNames()));
+        }
+        for (RetagPlan.Row row : plan.rows()) {
+            for (String g : row.after()) {
+                Set<String> labels = org.genretagger.plugin.analysis.Verdict.labelsOf(config, g, options.genreNames());
+                if (!plan.genres().isEmpty() && !planNames.contains(norm(g)) && (labels.isEmpty() || !planLabels.containsAll(labels))) {
+                    throw RetagPlan.malformed(planFile, row.line(), "'" + g + "' is not one of the genres the plan was made for ("
+                            + String.join(", ", plan.genres()) + ")");
+                }
+                if (!options.genres().isEmpty() && (labels.isEmpty() || labels.stream().anyMatch(requestAside::contains))) {
+                    throw RetagPlan.malformed(planFile, row.line(), "'" + g + "' is not one of the genres asked for ("
+                            + String.join(", ", options.genres()) + ")");
+                }
+            }
         }
     }
 

@@ -31,6 +31,7 @@ import org.genretagger.api.TrackPrediction;
 import org.genretagger.api.TrackResult;
 import org.genretagger.plugin.analysis.StageTimes;
 import org.genretagger.plugin.analysis.TrackAnalyzer;
+import org.genretagger.plugin.analysis.Verdict;
 import org.genretagger.plugin.model.ModelConfig;
 import org.genretagger.plugin.tags.GenreTags;
 
@@ -69,6 +70,15 @@ public final class RetagJob {
     private final RetagListener listener;
     private final ModelConfig config;
     private final double minConfidence;
+    /**
+     * The classes set aside from every verdict (the rest share their probability): the genres the
+     * request did not choose, and at a threshold of 0 the not-music class.
+     */
+    private final Set<String> aside;
+    /** The genres the request did not choose (none when it chose none); a subset of {@link #aside}. */
+    private final Set<String> notChosen;
+    /** The names the chosen genres are written as, in model order; empty when all may be written. */
+    private final List<String> chosenNames;
     private final long trackTimeoutSeconds;
     private final long watchdogSeconds;
     private final StageTimes times = new StageTimes();
@@ -79,6 +89,7 @@ public final class RetagJob {
      * @param analyzer the classifier
      * @param request what to do
      * @param listener told of progress
+     * @throws IllegalArgumentException if the request chooses a genre the model does not have
      */
     public RetagJob(TrackAnalyzer analyzer, RetagRequest request, RetagListener listener) {
         // Only a write verified by decoding needs the digest of a whole decode; otherwise a sampled analysis seeks.
@@ -92,6 +103,7 @@ public final class RetagJob {
      * @param config the config of the model it classifies with
      * @param request what to do
      * @param listener told of progress
+     * @throws IllegalArgumentException if the request chooses a genre the model does not have
      */
     public RetagJob(Classify analyzer, ModelConfig config, RetagRequest request, RetagListener listener) {
         this(analyzer, config, request, listener, Long.getLong("genretagger.trackTimeoutSeconds", 600),
@@ -113,6 +125,27 @@ public final class RetagJob {
         this.listener = listener != null ? listener : RetagListener.NONE;
         this.config = config;
         this.minConfidence = request.minConfidence() != null ? request.minConfidence() : config.defaultMinConfidence;
+        Set<String> notChosen = Verdict.notChosen(config, request.genres(), request.genreNames());
+        this.notChosen = notChosen;
+        Set<String> a = new HashSet<>(notChosen);
+        if (minConfidence <= 0 && config.notMusicLabel != null) {
+            // A threshold of 0 asks for the likeliest genre whatever the track sounds like: the
+            // genres' shares of the probability that it is music.
+            a.add(config.notMusicLabel);
+        }
+        this.aside = Set.copyOf(a);
+        List<String> names = new ArrayList<>();
+        if (!notChosen.isEmpty()) {
+            for (int k = 0; k < config.labels.size(); k++) {
+                String label = config.labels.get(k);
+                String name = request.genreNames().getOrDefault(label, config.genres.get(k)).strip();
+                if (!label.equals(config.notMusicLabel) && !notChosen.contains(label)
+                        && names.stream().noneMatch(n -> n.equalsIgnoreCase(name))) {
+                    names.add(name);
+                }
+            }
+        }
+        this.chosenNames = List.copyOf(names);
         this.trackTimeoutSeconds = Math.max(1, trackTimeoutSeconds);
         this.watchdogSeconds = watchdogSeconds < 0 ? this.trackTimeoutSeconds + 60 : Math.max(1, watchdogSeconds);
     }
@@ -132,6 +165,14 @@ public final class RetagJob {
         boolean claimWrite() {
             return state.compareAndSet(RUNNING, WRITING);
         }
+    }
+
+    /**
+     * @return the names the request's chosen genres are written as (user's names where given), in
+     *     the model's order; empty when every genre may be written
+     */
+    public List<String> chosenGenres() {
+        return chosenNames;
     }
 
     /** @return the report; never throws for a track's sake */
@@ -433,18 +474,12 @@ public final class RetagJob {
         AlbumVerdicts.Album album = albums != null ? albums.albumOf(track) : null;
         // By album, the album's verdict decides; the track's own top genre is reported beside it.
         String notMusic = config.notMusicLabel;
-        List<GenreScore> verdict = album != null ? album.genres() : own.genres();
-        if (minConfidence <= 0) {
-            // A threshold of 0 asks for the likeliest genre whatever the track sounds like.
-            // A threshold of 0 asks for the likeliest genre whatever the track sounds like: the
-            // genres' shares of the probability that it is music.
-            List<GenreScore> music = verdict.stream().filter(g -> !g.label().equals(notMusic)).toList();
-            double sum = music.stream().mapToDouble(GenreScore::probability).sum();
-            verdict = music.stream().map(g -> new GenreScore(g.genre(), g.label(), sum > 0 ? g.probability() / sum : g.probability())).toList();
-        }
+        // Genres not chosen, and not music at a threshold of 0, are set aside; the rest share their probability.
+        List<GenreScore> verdict = Verdict.setAside(album != null ? album.genres() : own.genres(), aside);
         List<GenreScore> top = named(verdict);
         List<GenreScore> top3 = top.subList(0, Math.min(3, top.size()));
-        GenreScore ownTop = album != null ? named(own.genres()).get(0) : top.get(0);
+        // By album, the track's own top is reported as the model heard it (not music included), among the chosen genres.
+        GenreScore ownTop = album != null ? named(Verdict.setAside(own.genres(), notChosen)).get(0) : top.get(0);
         java.util.function.UnaryOperator<TrackResult> withTrack = r -> new TrackResult(r.file(), r.outcome(), r.genreBefore(),
                 r.genreAfter(), r.top(), r.message(), album != null ? album.name() : "", ownTop, own.timeline());
         if (!taggable) {

@@ -44,8 +44,10 @@ import org.jaudiotagger.tag.Tag;
  * the genre to write) and then apply exactly. CSV (one header row, then one row per track; a first
  * comment line records the library root) or JSON ({@code {"root": ..., "changes": [...]}}), with
  * the same fields: {@code path, size, mtime, genre_before, genre_after, confidence, album, reason}.
- * Several genres in one CSV cell are joined by {@code ;}. Reading checks the whole plan and refuses
- * it, naming the line, before anything is written.
+ * Several genres in one CSV cell are joined by {@code ;}. A plan made for some genres only records
+ * them (a second CSV comment line {@code genres: A; B}, or a JSON {@code "genres"} list), and
+ * applying it writes no other. Reading checks the whole plan and refuses it, naming the line, before
+ * anything is written.
  */
 public final class RetagPlan {
     /** The columns, in the order they are written. */
@@ -55,6 +57,7 @@ public final class RetagPlan {
     private static final List<String> REQUIRED = List.of("path", "size", "mtime", "genre_after");
     private static final String JOIN = "; ";
     private static final Pattern ROOT = Pattern.compile("root: (.+)$", Pattern.MULTILINE);
+    private static final Pattern GENRES = Pattern.compile("^genres: (.+)$", Pattern.MULTILINE);
     private static final Pattern JSON_LINE = Pattern.compile("line (\\d+)");
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
@@ -77,8 +80,15 @@ public final class RetagPlan {
     /**
      * @param root the library root the plan was made for, or null if the file does not say
      * @param rows the changes, in file order
+     * @param genres the names of the genres the plan was made for, the only ones it may write;
+     *     empty for any
      */
-    public record Plan(Path root, List<Row> rows) {}
+    public record Plan(Path root, List<Row> rows, List<String> genres) {
+        /** Copies the genres. */
+        public Plan {
+            genres = List.copyOf(genres);
+        }
+    }
 
     private RetagPlan() {}
 
@@ -110,6 +120,22 @@ public final class RetagPlan {
      * @throws IOException if it cannot be written
      */
     public static int write(Path plan, Path root, TagPolicy policy, RetagReport report) throws IOException {
+        return write(plan, root, policy, report, List.of());
+    }
+
+    /**
+     * Like {@link #write(Path, Path, TagPolicy, RetagReport)}, recording the genres the run was
+     * narrowed to.
+     *
+     * @param plan the file to write (.csv or .json)
+     * @param root the library root
+     * @param policy the run's policy, for the reason column
+     * @param report the dry run's report
+     * @param genres the names of the only genres the plan may write; empty for any
+     * @return how many rows were written
+     * @throws IOException if it cannot be written
+     */
+    public static int write(Path plan, Path root, TagPolicy policy, RetagReport report, List<String> genres) throws IOException {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (TrackResult r : report.results()) {
             if (r.outcome() != Outcome.WOULD_TAG) {
@@ -140,6 +166,11 @@ public final class RetagPlan {
         if (isJson(plan)) {
             JsonObject o = new JsonObject();
             o.addProperty("root", absRoot.toString());
+            if (!genres.isEmpty()) {
+                JsonArray g = new JsonArray();
+                genres.forEach(g::add);
+                o.add("genres", g);
+            }
             JsonArray changes = new JsonArray();
             for (Map<String, Object> row : rows) {
                 changes.add(GSON.toJsonTree(row));
@@ -148,7 +179,8 @@ public final class RetagPlan {
             Files.writeString(plan, GSON.toJson(o) + "\n", StandardCharsets.UTF_8);
         } else {
             CSVFormat f = CSVFormat.DEFAULT.builder().setHeader(COLUMNS.toArray(String[]::new)).setCommentMarker('#')
-                    .setHeaderComments("genre-tagger plan; root: " + absRoot).setRecordSeparator('\n').get();
+                    .setHeaderComments(genres.isEmpty() ? new String[] {"genre-tagger plan; root: " + absRoot}
+                            : new String[] {"genre-tagger plan; root: " + absRoot, "genres: " + String.join(JOIN, genres)}).setRecordSeparator('\n').get();
             try (Writer w = Files.newBufferedWriter(plan, StandardCharsets.UTF_8); CSVPrinter p = new CSVPrinter(w, f)) {
                 for (Map<String, Object> row : rows) {
                     List<String> cells = new ArrayList<>();
@@ -231,6 +263,7 @@ public final class RetagPlan {
                     }
                 }
                 Path root = rootOf(parser.getHeaderComment());
+                List<String> chosen = genresOf(parser.getHeaderComment());
                 Iterator<CSVRecord> it = parser.iterator();
                 while (true) {
                     int line = (int) parser.getCurrentLineNumber() + 1;
@@ -252,7 +285,7 @@ public final class RetagPlan {
                     }
                     rows.add(row(plan, line, root, cells, seen));
                 }
-                return new Plan(root, rows);
+                return new Plan(root, rows, chosen);
             }
         }
     }
@@ -261,6 +294,7 @@ public final class RetagPlan {
         List<Row> rows = new ArrayList<>();
         Map<Path, Integer> seen = new HashMap<>();
         Path root = null;
+        List<String> chosen = List.of();
         boolean sawChanges = false;
         try (JsonReader in = new JsonReader(Files.newBufferedReader(plan, StandardCharsets.UTF_8))) {
             try {
@@ -269,6 +303,18 @@ public final class RetagPlan {
                     String name = in.nextName();
                     if (name.equals("root")) {
                         root = in.peek() == JsonToken.NULL ? null : Path.of(nextString(in));
+                    } else if (name.equals("genres")) {
+                        List<String> values = new ArrayList<>();
+                        if (in.peek() == JsonToken.NULL) {
+                            in.nextNull();
+                        } else {
+                            in.beginArray();
+                            while (in.hasNext()) {
+                                values.add(nextString(in).strip());
+                            }
+                            in.endArray();
+                        }
+                        chosen = values.stream().filter(v -> !v.isEmpty()).toList();
                     } else if (name.equals("changes")) {
                         sawChanges = true;
                         in.beginArray();
@@ -318,7 +364,7 @@ public final class RetagPlan {
         if (!sawChanges) {
             throw malformed(plan, 1, "no \"changes\" list");
         }
-        return new Plan(root, rows);
+        return new Plan(root, rows, chosen);
     }
 
     /** A string, number or boolean as text (a spreadsheet-minded user may write 0.8 or "0.8"). */
@@ -392,7 +438,15 @@ public final class RetagPlan {
         return m.find() ? Path.of(m.group(1).strip()) : null;
     }
 
-    private static IllegalArgumentException malformed(Path plan, int line, String what) {
+    private static List<String> genresOf(String headerComment) {
+        if (headerComment == null) {
+            return List.of();
+        }
+        Matcher m = GENRES.matcher(headerComment);
+        return m.find() ? genres(m.group(1)) : List.of();
+    }
+
+    static IllegalArgumentException malformed(Path plan, int line, String what) {
         return new IllegalArgumentException(plan + " line " + line + ": " + what + "; the plan was refused and nothing written");
     }
 
