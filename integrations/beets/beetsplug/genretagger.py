@@ -24,7 +24,7 @@ import tempfile
 import threading
 from collections import OrderedDict, deque
 
-from beets import config, ui
+from beets import config, importer, ui
 from beets.plugins import BeetsPlugin
 from beets.util import displayable_path
 
@@ -201,12 +201,15 @@ class GenreTaggerPlugin(BeetsPlugin):
             'source': 'track',
             'model': None,
             'auto': False,
+            'learn_args': '',
         })
         self._tool = None
         self._lock = threading.Lock()
         if self.config['auto'].get(bool):
             self.import_stages = [self.imported]
         self.register_listener('cli_exit', self._close)
+        self.register_listener('import_task_files', self._write_imported)
+        self._unwritten = {}
 
     # -- the tool ---------------------------------------------------------------------------
 
@@ -300,19 +303,19 @@ class GenreTaggerPlugin(BeetsPlugin):
         return True
 
     def tag(self, lib, items, opts=None, pretend=False, write=False):
-        """Tags `items` (track source) or their albums (album source). Returns (changed, considered)."""
+        """Tags `items` (track source) or their albums (album source). Returns (changed items, considered)."""
         source = (opts.source if opts is not None and opts.source else self.config['source'].as_str()).lower()
         if source not in ('track', 'album'):
             raise ui.UserError('genretagger: source must be track or album, not {0!r}'.format(source))
         force = opts.force if opts is not None and opts.force is not None else self.config['force'].get(bool)
-        changed = 0
+        changed = []
         if source == 'track':
             todo = [i for i in items if force or not i.genre]
             answers = self._answers(todo)
             for item in todo:
                 a = answers.get(item.id)
                 if a is not None and self._apply(item, ranked(a), opts, pretend, write, 'track'):
-                    changed += 1
+                    changed.append(item)
             return changed, len(todo)
         # Album: every track of each album the items belong to is heard; singletons alone.
         groups = OrderedDict()
@@ -332,7 +335,7 @@ class GenreTaggerPlugin(BeetsPlugin):
             scores = album_scores(heard, self.tool().header) if album is not None else ranked(heard[0])
             for item in members:
                 if self._apply(item, scores, opts, pretend, write, 'album' if album is not None else 'track'):
-                    changed += 1
+                    changed.append(item)
             if album is not None and not pretend:
                 genres = set(i.genre for i in members)
                 if len(genres) == 1 and album.genre != members[0].genre:
@@ -371,7 +374,7 @@ class GenreTaggerPlugin(BeetsPlugin):
                 write = ui.should_write(opts.write)
                 changed, considered = self.tag(lib, items, opts, pretend=opts.pretend, write=write and not opts.pretend)
                 self._log.info('{0} {1} of {2} tracks considered ({3} matched){4}', 'would change' if opts.pretend else 'changed',
-                               changed, considered, len(items), '' if opts.pretend or write else '; files not written (import.write is off)')
+                               len(changed), considered, len(items), '' if opts.pretend or write else '; files not written (import.write is off)')
             finally:
                 self._close()
 
@@ -379,9 +382,20 @@ class GenreTaggerPlugin(BeetsPlugin):
         return [cmd]
 
     def imported(self, session, task):
-        """`auto: yes`: tag what was just imported (the importer writes the files if import.write says so)."""
+        """`auto: yes`: tag what was just imported.
+
+        Files are written once the importer has copied or moved them (never the originals of a
+        copy): by the importer itself for autotagged tasks, by `_write_imported` for as-is ones.
+        """
         with self._lock:
-            self.tag(session.lib, list(task.imported_items()), None, pretend=False, write=False)
+            changed, _ = self.tag(session.lib, list(task.imported_items()), None, pretend=False, write=False)
+            if changed and not (task.apply or task.choice_flag == importer.action.RETAG) and ui.should_write():
+                self._unwritten[id(task)] = changed
+
+    def _write_imported(self, session, task):
+        for item in self._unwritten.pop(id(task), []):
+            item.load()  # its path after the copy or move
+            item.try_write()
 
     # -- learn -----------------------------------------------------------------------------
 
@@ -403,14 +417,15 @@ class GenreTaggerPlugin(BeetsPlugin):
             if rows == 0:
                 raise ui.UserError('genretagger: no matched item has a genre to learn from')
             self._log.info('learning from {0} tracks with genres into {1}', rows, model_dir)
-            argv = self._command() + ['learn', '--tracks', tracks, '--out', os.path.expanduser(model_dir)]
+            extra = shlex.split(self.config['learn_args'].as_str() or '')
+            argv = self._command() + ['learn', '--tracks', tracks, '--out', os.path.expanduser(model_dir)] + extra
             try:
                 code = subprocess.call(argv)
             except OSError as e:
                 raise ui.UserError('genretagger: genre tagger not found ({0}: {1}); {2}'.format(argv[0], e.strerror, INSTALL))
             if code == 2:
                 raise ui.UserError('genretagger: {0} failed with a usage error; if it has no `learn --tracks`, it is too old: {1}'.format(
-                    ' '.join(argv[:-4]), INSTALL))
+                    ' '.join(self._command()), INSTALL))
             if code != 0:
                 raise ui.UserError('genretagger: learn failed (exit code {0})'.format(code))
             self._log.info('use it: genretagger: {{model: {0}}} in the config, or beet genretag --model {0}', model_dir)
