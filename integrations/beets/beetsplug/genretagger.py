@@ -216,7 +216,8 @@ class GenreTaggerPlugin(BeetsPlugin):
     def _command(self):
         cmd = self.config['command'].get()
         if cmd:
-            return shlex.split(cmd) if isinstance(cmd, str) else [str(c) for c in cmd]
+            argv = shlex.split(cmd) if isinstance(cmd, str) else [str(c) for c in cmd]
+            return [os.path.expanduser(a) for a in argv]
         found = shutil.which('genre-tagger')
         if not found:
             raise ui.UserError('genretagger: genre-tagger is not on PATH and genretagger.command is not set; ' + INSTALL)
