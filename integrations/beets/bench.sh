@@ -42,7 +42,7 @@ import:
 genretagger:
     command: $tool
 EOF
-beet import -A -q "$work/music" > /dev/null
+beet import -A -q "$work/music" > /dev/null 2>&1
 
 timed() { # label, command...: prints wall seconds
     local label=$1; shift

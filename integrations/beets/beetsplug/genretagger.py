@@ -210,6 +210,7 @@ class GenreTaggerPlugin(BeetsPlugin):
         self.register_listener('cli_exit', self._close)
         self.register_listener('import_task_files', self._write_imported)
         self._unwritten = {}
+        self._unavailable = False
 
     # -- the tool ---------------------------------------------------------------------------
 
@@ -354,7 +355,7 @@ class GenreTaggerPlugin(BeetsPlugin):
                               help='show what would change; change nothing')
         cmd.parser.add_option('-s', '--source', dest='source', type='string',
                               help='track: a genre per track; album: one per album from all its tracks\' windows')
-        cmd.parser.add_option('-c', '--count', dest='count', type='int', help='write up to N genres')
+        cmd.parser.add_option('--count', dest='count', type='int', help='write up to N genres')
         cmd.parser.add_option('-m', '--min-confidence', dest='min_confidence', type='float',
                               help='write nothing below this probability (default: the model\'s)')
         cmd.parser.add_option('--model', dest='model', help='a model made by learn (a folder)')
@@ -389,7 +390,15 @@ class GenreTaggerPlugin(BeetsPlugin):
         copy): by the importer itself for autotagged tasks, by `_write_imported` for as-is ones.
         """
         with self._lock:
-            changed, _ = self.tag(session.lib, list(task.imported_items()), None, pretend=False, write=False)
+            if self._unavailable:
+                return
+            try:
+                changed, _ = self.tag(session.lib, list(task.imported_items()), None, pretend=False, write=False)
+            except ui.UserError as e:
+                # The import goes on without genres; said once.
+                self._unavailable = True
+                self._log.error('{0}; the import goes on without genres', e)
+                return
             if changed and not (task.apply or task.choice_flag == importer.action.RETAG) and ui.should_write():
                 self._unwritten[id(task)] = changed
 
