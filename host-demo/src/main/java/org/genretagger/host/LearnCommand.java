@@ -5,10 +5,15 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.genretagger.api.LabelledTrack;
 import org.genretagger.api.LearnException;
 import org.genretagger.api.LearnReport;
 import org.genretagger.api.LearnRequest;
@@ -29,8 +34,15 @@ final class LearnCommand extends HostCli.HostCommand {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "DIR", description = "the tagged library, scanned recursively")
+    @Parameters(paramLabel = "DIR", arity = "0..1", description = "the tagged library, scanned recursively")
     Path root;
+
+    @Option(names = "--tracks", paramLabel = "FILE.jsonl",
+            description = {"learn from these tracks with these genres instead of scanning DIR and reading tags (e.g. a library "
+                    + "manager's database, as the beets plugin's genretag --learn): one JSON object a line, "
+                    + "{\"path\":..., \"genres\":[...], \"albumartist\":..., \"artist\":..., \"album\":...} "
+                    + "(genres may be one string; the album fields may be left out)"})
+    Path tracks;
 
     @Option(names = "--out", required = true, paramLabel = "MODEL_DIR",
             description = "where the model, REPORT.md and the feature cache go (a rerun reuses the cache)")
@@ -67,11 +79,15 @@ final class LearnCommand extends HostCli.HostCommand {
             case "all" -> true;
             default -> throw new IllegalArgumentException("--labels must be first or all, not '" + labels + "'");
         };
-        LearnRequest request = LearnRequest.builder(root, out).allLabels(all).aliases(alias != null ? readAliases(alias) : Map.of())
+        if ((root == null) == (tracks == null)) {
+            throw new IllegalArgumentException("learn needs DIR or --tracks FILE (one of them)");
+        }
+        List<LabelledTrack> given = tracks != null ? readTracks(tracks) : List.of();
+        LearnRequest request = LearnRequest.builder(root != null ? root : tracks, out).tracks(given).allLabels(all).aliases(alias != null ? readAliases(alias) : Map.of())
                 .minTracks(minTracks).windows(windows).genres(genres)
                 .threads(scan.threads).includes(scan.includes).excludes(scan.excludes).build();
         PrintWriter pw = spec.commandLine().getOut();
-        pw.println("learn from " + root + " into " + out);
+        pw.println("learn from " + (root != null ? root : given.size() + " tracks listed in " + tracks) + " into " + out);
         pw.flush();
         LearnReport r;
         try (PluginHost host = host(); ProgressListener progress = new ProgressListener(System.out, "learn")) {
@@ -100,6 +116,48 @@ final class LearnCommand extends HostCli.HostCommand {
         pw.println("use it: host-demo retag DIR --model " + out + "   (or model=" + out + " in the config file)");
         pw.flush();
         return HostCli.OK;
+    }
+
+    /**
+     * @param file one JSON object a line: path, genres (an array or one string), albumartist, artist, album
+     * @return the tracks
+     */
+    static List<LabelledTrack> readTracks(Path file) throws IOException {
+        List<LabelledTrack> out = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            try {
+                JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+                List<String> genres = new ArrayList<>();
+                JsonElement g = o.get("genres");
+                if (g != null && g.isJsonArray()) {
+                    g.getAsJsonArray().forEach(e -> genres.add(e.getAsString()));
+                } else if (g != null && !g.isJsonNull()) {
+                    genres.add(g.getAsString());
+                }
+                if (!o.has("path")) {
+                    throw new IllegalStateException("no \"path\"");
+                }
+                out.add(new LabelledTrack(Path.of(o.get("path").getAsString()), genres, text(o, "albumartist"), text(o, "artist"),
+                        text(o, "album")));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": expected {\"path\":..., \"genres\":[...]} ("
+                        + e.getMessage() + ")");
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(file + " lists no tracks");
+        }
+        return out;
+    }
+
+    private static String text(JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        return e == null || e.isJsonNull() ? "" : e.getAsString();
     }
 
     /**

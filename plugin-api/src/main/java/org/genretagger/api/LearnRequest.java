@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param excludes glob patterns that rule a path out
  * @param windows windows per track whose mean embedding is the track's features; a retag with
  *     the learned model classifies as many. More is surer and slower (see docs/learn.md)
+ * @param tracks when not empty, the tracks to learn from with the genres and albums the host knows
+ *     for them: {@code root} is then not scanned (it only names the source in messages, e.g. the
+ *     list's file) and no tags are read; includes and excludes do not apply
  */
 public record LearnRequest(
         Path root,
@@ -31,7 +34,8 @@ public record LearnRequest(
         int threads,
         List<String> includes,
         List<String> excludes,
-        int windows) {
+        int windows,
+        List<LabelledTrack> tracks) {
 
     /** The default of {@link #minTracks}. */
     public static final int DEFAULT_MIN_TRACKS = 20;
@@ -55,6 +59,7 @@ public record LearnRequest(
         genres = List.copyOf(genres);
         includes = List.copyOf(includes);
         excludes = List.copyOf(excludes);
+        tracks = List.copyOf(tracks);
     }
 
     /**
@@ -78,6 +83,7 @@ public record LearnRequest(
         private List<String> includes = List.of();
         private List<String> excludes = List.of();
         private int windows = DEFAULT_WINDOWS;
+        private List<LabelledTrack> tracks = List.of();
 
         private Builder(Path root, Path modelDir) {
             this.root = root;
@@ -100,10 +106,12 @@ public record LearnRequest(
         public Builder excludes(List<String> v) { excludes = v; return this; }
         /** @param v windows per track @return this */
         public Builder windows(int v) { windows = v; return this; }
+        /** @param v the tracks and their genres, instead of scanning the root; empty to scan @return this */
+        public Builder tracks(List<LabelledTrack> v) { tracks = v; return this; }
 
         /** @return the request */
         public LearnRequest build() {
-            return new LearnRequest(root, modelDir, allLabels, aliases, minTracks, genres, threads, includes, excludes, windows);
+            return new LearnRequest(root, modelDir, allLabels, aliases, minTracks, genres, threads, includes, excludes, windows, tracks);
         }
     }
 }

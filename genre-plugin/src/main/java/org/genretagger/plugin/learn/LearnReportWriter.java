@@ -24,7 +24,9 @@ final class LearnReportWriter {
      * @return the host-demo command that makes the same model
      */
     static String command(LearnRequest r) {
-        List<String> parts = new ArrayList<>(List.of("host-demo", "learn", quote(r.root().toString()), "--out", quote(r.modelDir().toString())));
+        List<String> parts = new ArrayList<>(r.tracks().isEmpty()
+                ? List.of("host-demo", "learn", quote(r.root().toString()), "--out", quote(r.modelDir().toString()))
+                : List.of("host-demo", "learn", "--tracks", quote(r.root().toString()), "--out", quote(r.modelDir().toString())));
         if (r.allLabels()) {
             parts.add("--labels all");
         }

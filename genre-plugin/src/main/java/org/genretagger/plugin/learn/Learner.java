@@ -76,13 +76,26 @@ public final class Learner {
         // Cached features are means over this many windows of this base: another count is another key.
         String featureKey = baseSha + " windows " + request.windows();
         Analysis windows = new Analysis(request.windows());
-        LibraryScanner.Scan scan;
-        try {
-            scan = LibraryScanner.scan(request.root(), request.includes(), request.excludes(), false, false);
-        } catch (IOException e) {
-            throw new LearnException(request.root() + ": cannot scan (" + e.getMessage() + ")", e);
+        List<Path> files = new ArrayList<>();
+        java.util.Map<Path, TrackTags> given = new java.util.HashMap<>();
+        List<String> leftOut = new ArrayList<>();
+        if (!request.tracks().isEmpty()) {
+            // The host knows the genres (a library manager's database): no scan, no tag reading.
+            for (org.genretagger.api.LabelledTrack t : request.tracks()) {
+                if (given.putIfAbsent(t.file(), new TrackTags(t.genres(), t.albumArtist(), t.artist(), t.album())) == null) {
+                    files.add(t.file());
+                }
+            }
+        } else {
+            LibraryScanner.Scan scan;
+            try {
+                scan = LibraryScanner.scan(request.root(), request.includes(), request.excludes(), false, false);
+            } catch (IOException e) {
+                throw new LearnException(request.root() + ": cannot scan (" + e.getMessage() + ")", e);
+            }
+            files.addAll(scan.tracks());
+            leftOut.addAll(scan.problems());
         }
-        List<String> leftOut = new ArrayList<>(scan.problems());
         List<TrackResult> failed = new ArrayList<>();
 
         // 1. Labels, from the tags (cheap; no audio is decoded before the data is known to suffice).
@@ -90,14 +103,16 @@ public final class Learner {
         List<Labelled> tracks = new ArrayList<>();
         int untagged = 0;
         int noTags = 0;
-        for (Path f : scan.tracks()) {
-            if (!GenreTags.supports(f)) {
+        for (Path f : files) {
+            TrackTags tags = given.get(f);
+            if (tags == null && !GenreTags.supports(f)) {
                 noTags++;
                 continue;
             }
-            TrackTags tags;
             try {
-                tags = TrackTags.read(f);
+                if (tags == null) {
+                    tags = TrackTags.read(f);
+                }
             } catch (Exception e) {
                 failed.add(TrackResult.of(f, Outcome.FAILED, f + ": cannot read tags (" + rootMessage(e) + ")"));
                 continue;
