@@ -65,7 +65,7 @@ import org.genretagger.trainer.data.FeatureCache;
 public record HeadRecipe(Path base, Path outside, int variants, int patches, double balance, int notMusic, boolean level,
         long seed) {
     /** Regularisation strengths tried. */
-    static final double[] L2 = {1e-3, 1e-2, 1e-1};
+    static final double[] L2 = {1e-3, 1e-2, 1e-1, 3e-1};
     /** Weights of an outside clip against a GTZAN clip tried. */
     static final double[] OUTSIDE_WEIGHT = {1, 3};
     /** Artist-grouped folds of the outside music. */
@@ -202,8 +202,9 @@ public record HeadRecipe(Path base, Path outside, int variants, int patches, dou
             int nmIndex = config.notMusicLabel == null ? -1 : l.indexOf(config.notMusicLabel);
             Set<Clip> outsideOnes = new HashSet<>(outsideClips);
             Set<Clip> gtzanOnes = new HashSet<>(gtzan);
-            Written thresholdSet = Written.of(oofClips.stream().filter(c -> gtzanOnes.contains(c) || outsideOnes.contains(c)).toList(),
-                    oof, t, temperature, nmIndex);
+            // Chosen on the music users own when there is some: GTZAN's clips are easier than theirs.
+            Written thresholdSet = Written.of(oofClips.stream().filter(outsideOnes.isEmpty() ? gtzanOnes::contains : outsideOnes::contains)
+                    .toList(), oof, t, temperature, nmIndex);
             ConfidenceThreshold.Choice threshold = ConfidenceThreshold.choose(thresholdSet.top, thresholdSet.right);
             config.defaultMinConfidence = threshold.threshold();
             // The sentence users read: outside tracks, each fold at a threshold chosen without it.
@@ -213,8 +214,8 @@ public record HeadRecipe(Path base, Path outside, int variants, int patches, dou
                 int right = 0;
                 for (int k = 0; k < FOLDS; k++) {
                     Set<Clip> fold = new HashSet<>(folds.outsideFold(k));
-                    Written others = Written.of(oofClips.stream().filter(c -> gtzanOnes.contains(c)
-                            || outsideOnes.contains(c) && !fold.contains(c)).toList(), oof, t, temperature, nmIndex);
+                    Written others = Written.of(oofClips.stream().filter(c -> outsideOnes.contains(c) && !fold.contains(c)).toList(),
+                            oof, t, temperature, nmIndex);
                     double th = ConfidenceThreshold.choose(others.top, others.right).threshold();
                     Written mine = Written.of(folds.outsideFold(k), oof, t, temperature, nmIndex);
                     for (int i = 0; i < mine.top.length; i++) {
@@ -229,7 +230,8 @@ public record HeadRecipe(Path base, Path outside, int variants, int patches, dou
                         outsideClips.size(), new HashSet<>(outsideSet.artist().values()).size(), 100.0 * right / Math.max(1, written),
                         100.0 * written / outsideClips.size());
             }
-            config.thresholdMeaning = threshold.describe("out-of-fold music") + crossFitted;
+            config.thresholdMeaning = threshold.describe(outsideOnes.isEmpty() ? "out-of-fold GTZAN music" : "out-of-fold outside music")
+                    + crossFitted;
             log.printf("temperature %.3f (out-of-fold ECE %.3f -> %.3f); %s%n", temperature, eceBefore, eceAfter, config.thresholdMeaning);
 
             // Windows per track: on full-length tracks joined from outside clips of one genre, or

@@ -100,9 +100,13 @@ record HeadReport(ModelConfig c, ModelConfig bc, Dataset.Split split, ArtistClip
         s.append(String.format(Locale.ROOT, "Temperature %.3f, fitted on the out-of-fold predictions above (%d clips); track ECE %.3f -> %.3f.%n%n",
                 c.temperature, oof.size(), eceBefore, eceAfter));
         s.append("Default threshold ").append(String.format(Locale.ROOT, "%.2f", c.defaultMinConfidence))
-                .append(", chosen on the out-of-fold music predictions (GTZAN and outside): ").append(c.thresholdMeaning).append("\n\n");
+                .append(": the lowest at which 90 % of the written tags were right on the out-of-fold predictions of ")
+                .append(outside.clips().isEmpty() ? "GTZAN" : "the outside music").append(" (all windows of each clip). ")
+                .append(c.thresholdMeaning).append("\n\n");
         s.append("## Windows per track\n\nOn ").append(windowsSource).append(", by heads that never heard them:\n\n").append(windowsTable)
-                .append(String.format(Locale.ROOT, "%nDefault: %s.%n%n", c.defaultSampleWindows == 0 ? "every window" : c.defaultSampleWindows + " windows per track"));
+                .append(String.format(Locale.ROOT, "%nDefault: %s (the fewest within one standard error of every window, and at least %d: "
+                        + "a minute of music, so that one intro, break or outro cannot decide a song).%n%n",
+                        c.defaultSampleWindows == 0 ? "every window" : c.defaultSampleWindows + " windows per track", LongTracks.MIN_WINDOWS));
         s.append("## GTZAN validation through the plugin\n\n").append(validation.track().support())
                 .append(" clips, head fitted without them, through the plugin's own decode and inference (every window):\n\n")
                 .append("```\n").append(validation.track().format()).append("```\n\n");

@@ -24,6 +24,12 @@ final class LongTracks {
     /** A joined track: its windows' logits in order, and its genre. */
     record Track(float[][] windows, int truth) {}
 
+    /**
+     * Fewest windows of the default analysis: a minute of music, so that one intro, break or outro
+     * cannot decide a song, whatever the curve says on this few tracks.
+     */
+    static final int MIN_WINDOWS = 6;
+
     /** Seeded draws of tracks from each fold and genre; every clip is in about this many tracks. */
     static final int DRAWS = 3;
 
@@ -89,7 +95,8 @@ final class LongTracks {
 
     /**
      * The accuracy-against-windows table, and the default: the fewest windows within one standard
-     * error of every window (smaller differences are noise on this many tracks).
+     * error of every window (smaller differences are noise on this many tracks), and at least
+     * {@link #MIN_WINDOWS}.
      *
      * @return the chosen count (0 for all) and the Markdown table
      */
@@ -109,7 +116,7 @@ final class LongTracks {
         double meanMinutes = tracks.stream().mapToInt(tr -> tr.windows().length).average().orElse(0) * windowSeconds / 60;
         table.append(String.format(Locale.ROOT, "%n%d tracks of %.1f minutes on average (%.0f s windows); one standard error "
                 + "of the all-windows accuracy: %.3f.%n", tracks.size(), meanMinutes, windowSeconds, se));
-        return new Curve(chosen, table.toString());
+        return new Curve(chosen == 0 ? 0 : Math.max(chosen, MIN_WINDOWS), table.toString());
     }
 
     /** @param windows the chosen windows per track, 0 for all @param table the Markdown table */
