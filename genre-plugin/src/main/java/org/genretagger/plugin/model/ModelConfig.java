@@ -72,7 +72,7 @@ public final class ModelConfig {
     /** Dynamic range kept below a window's maximum, dB. */
     public double topDb = 80;
     /**
-     * For {@code log10-10000x-float16}: the level, in dB of mean mel power, each window is brought
+     * For {@code log10-10000x-float16} and {@code ln-1e-5-affine-4.5-5}: the level, in dB of mean mel power, each window is brought
      * to before the log (gain limited to {@link WindowNormaliser#MAX_LEVEL_GAIN_DB}), so a quiet
      * recording sounds to the network like a loud one; null leaves windows as they are, as musicnn
      * was trained.

@@ -13,7 +13,10 @@ public final class WindowNormaliser {
      */
     public static final String LOG10_FLOAT16 = "log10-10000x-float16";
 
-    /** EfficientAT's input: {@code (ln(x + 1e-5) + 4.5) / 5} of each mel power value. */
+    /**
+     * EfficientAT's input: {@code (ln(x + 1e-5) + 4.5) / 5} of each mel power value. Like musicnn's,
+     * not level-invariant (the 1e-5 floor): a config's {@code levelDb} brings the window to a level first.
+     */
     public static final String LN_AFFINE = "ln-1e-5-affine-4.5-5";
 
     /**
@@ -40,7 +43,7 @@ public final class WindowNormaliser {
         switch (config.normalisation) {
             case DB_WINDOW_STANDARDISE -> normalise(frames, start, count, config.topDb, out, outOffset);
             case LOG10_FLOAT16 -> logFloat16(frames, start, count, levelGain(config.levelDb, frames, start, count), out, outOffset);
-            case LN_AFFINE -> lnAffine(frames, start, count, out, outOffset);
+            case LN_AFFINE -> lnAffine(frames, start, count, levelGain(config.levelDb, frames, start, count), out, outOffset);
             default -> throw new IllegalArgumentException("unknown normalisation '" + config.normalisation + "'");
         }
     }
@@ -92,12 +95,12 @@ public final class WindowNormaliser {
         }
     }
 
-    private static void lnAffine(float[][] frames, int start, int count, float[] out, int outOffset) {
+    private static void lnAffine(float[][] frames, int start, int count, double gain, float[] out, int outOffset) {
         int nMels = frames[start].length;
         for (int t = 0; t < count; t++) {
             float[] f = frames[start + t];
             for (int m = 0; m < nMels; m++) {
-                out[outOffset + m * count + t] = (float) ((Math.log(f[m] + 1e-5) + 4.5) / 5);
+                out[outOffset + m * count + t] = (float) ((Math.log(f[m] * gain + 1e-5) + 4.5) / 5);
             }
         }
     }
