@@ -105,7 +105,7 @@ record HeadReport(ModelConfig c, ModelConfig bc, Dataset.Split split, ArtistClip
                 .append(c.thresholdMeaning).append("\n\n");
         s.append("## Windows per track\n\nOn ").append(windowsSource).append(", by heads that never heard them:\n\n").append(windowsTable)
                 .append(String.format(Locale.ROOT, "%nDefault: %s (the fewest within one standard error of every window, and at least %d: "
-                        + "a minute of music, so that one intro, break or outro cannot decide a song).%n%n",
+                        + "40 s of music, so that one intro, break or outro cannot decide a song).%n%n",
                         c.defaultSampleWindows == 0 ? "every window" : c.defaultSampleWindows + " windows per track", LongTracks.MIN_WINDOWS));
         s.append("## GTZAN validation through the plugin\n\n").append(validation.track().support())
                 .append(" clips, head fitted without them, through the plugin's own decode and inference (every window):\n\n")

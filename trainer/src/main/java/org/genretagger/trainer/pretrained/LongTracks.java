@@ -25,10 +25,10 @@ final class LongTracks {
     record Track(float[][] windows, int truth) {}
 
     /**
-     * Fewest windows of the default analysis: a minute of music, so that one intro, break or outro
+     * Fewest windows of the default analysis: 40 s of music spread over the track, so that one intro, break or outro
      * cannot decide a song, whatever the curve says on this few tracks.
      */
-    static final int MIN_WINDOWS = 6;
+    static final int MIN_WINDOWS = 4;
 
     /** Seeded draws of tracks from each fold and genre; every clip is in about this many tracks. */
     static final int DRAWS = 3;
