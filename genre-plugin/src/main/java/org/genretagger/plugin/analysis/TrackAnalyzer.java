@@ -33,8 +33,14 @@ import org.genretagger.plugin.model.WindowNormaliser;
  * batcher's bounded queue. Thread-safe: each call has its own buffers.
  */
 public final class TrackAnalyzer {
-    /** Windows per forward pass. */
+    /** Most windows per forward pass. */
     static final int BATCH = 32;
+    /**
+     * Most input values per forward pass: MXNet keeps memory for every batch shape it has seen, in
+     * proportion to the batch's size, so long windows (EfficientAT's 10 s, 128k values) go in
+     * batches of 8 and short ones (musicnn's 3 s, 18k values) in batches of 32.
+     */
+    static final int BATCH_VALUES = 1 << 20;
     private static final int READ_CHUNK = 16384;
     /**
      * Frames decoded before a window after a seek and thrown away: the first two would hold the
@@ -65,7 +71,8 @@ public final class TrackAnalyzer {
         this.config = model.config();
         this.logMel = new LogMel(melParameters(config));
         this.genreNames = config.genres;
-        this.batcher = new WindowBatcher(model, config.nMels * config.windowFrames, BATCH);
+        int size = config.nMels * config.windowFrames;
+        this.batcher = new WindowBatcher(model, size, Math.max(4, Math.min(BATCH, BATCH_VALUES / size)));
     }
 
     /**

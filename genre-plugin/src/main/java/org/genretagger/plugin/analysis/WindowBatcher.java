@@ -147,10 +147,6 @@ final class WindowBatcher {
             if (n == 0) {
                 return;
             }
-            // A partial batch is padded with silence to the next power of two: MXNet keeps memory
-            // for every batch shape it has seen, and batch sizes of 1..32 would each leave theirs.
-            int padded = Math.min(batch, n == 1 ? 1 : Integer.highestOneBit(n - 1) << 1);
-            java.util.Arrays.fill(batchBuf, n * windowSize, padded * windowSize, 0f);
             long t0 = System.nanoTime();
             float[][] probs;
             try {
@@ -159,7 +155,7 @@ final class WindowBatcher {
                     embed |= taken[i].sink.wantsEmbeddings();
                 }
                 if (embed) {
-                    float[][][] both = model.probabilitiesAndEmbeddings(batchBuf, padded);
+                    float[][][] both = model.probabilitiesAndEmbeddings(batchBuf, n);
                     for (int i = 0; i < n; i++) {
                         if (taken[i].sink.wantsEmbeddings()) {
                             taken[i].sink.deliverEmbedding(taken[i].start, both[1][i]);
@@ -167,7 +163,7 @@ final class WindowBatcher {
                     }
                     probs = both[0];
                 } else {
-                    probs = model.probabilities(batchBuf, padded);
+                    probs = model.probabilities(batchBuf, n);
                 }
             } catch (RuntimeException e) {
                 for (int i = 0; i < n; i++) {
