@@ -19,7 +19,7 @@ tail -n +2 "$src/labels.tsv" | while IFS=$'\t' read -r file genre artist album t
     out="$work/library/$half/$(echo "$artist" | tr '/ ' '__')-$(basename "$file")"
     ffmpeg -nostdin -loglevel error -y -i "$src/$file" -map 0:a -c copy -map_metadata -1 \
         -metadata artist="$artist" -metadata album="$album" -metadata title="$title" -metadata genre="$tag" "$out"
-    [ "$half" = untagged ] && printf '%s\t%s\n' "$(basename "$out")" "$genre" >> "$work/truth.tsv"
+    if [ "$half" = untagged ]; then printf '%s\t%s\n' "$(basename "$out")" "$genre" >> "$work/truth.tsv"; fi
 done
 echo "tagged: $(ls "$work/library/tagged" | wc -l) tracks; untagged: $(ls "$work/library/untagged" | wc -l) tracks"
 /usr/bin/time -f "learn: %e s, peak RSS %M kB" java -jar "$jar" learn "$work/library" --out "$work/model" --min-tracks 5
