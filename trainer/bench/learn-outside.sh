@@ -9,11 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 src=$(realpath "${1:-../shared/data/outside-dev}")
 work=${2:-/tmp/learn-outside}
-jar=host-demo/target/host-demo.jar
+jar=${GENRE_TAGGER_JAR:-host-demo/target/host-demo.jar}
 rm -rf "$work" && mkdir -p "$work/library/tagged" "$work/library/untagged"
-# Artists in a fixed order; every other one keeps its genre tag.
-tail -n +2 "$src/labels.tsv" | cut -f3 | sort -u > "$work/artists"
-awk 'NR % 2 == 1' "$work/artists" > "$work/tagged-artists"
+# Within each genre, artists in a fixed order; every other one keeps its genre tag.
+tail -n +2 "$src/labels.tsv" | cut -f2,3 | sort -u | awk -F'\t' '{n[$1]++} n[$1] % 2 == 1 {print $2}' > "$work/tagged-artists"
 tail -n +2 "$src/labels.tsv" | while IFS=$'\t' read -r file genre artist album title; do
     if grep -qxF "$artist" "$work/tagged-artists"; then half=tagged; tag=$genre; else half=untagged; tag=; fi
     out="$work/library/$half/$(echo "$artist" | tr '/ ' '__')-$(basename "$file")"

@@ -237,6 +237,7 @@ class PolicyTest {
         int embedding = switch (shipped.get("network").getAsString()) {
             case "musicnn" -> 200;
             case "vgg" -> 256;
+            case "efficientat" -> 384 + 527; // embedding and AudioSet logits
             default -> throw new AssertionError("no embedding size known for network " + shipped.get("network"));
         };
         JsonObject base = new JsonObject();
