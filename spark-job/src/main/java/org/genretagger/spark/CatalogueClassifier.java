@@ -103,6 +103,9 @@ final class CatalogueClassifier implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> tracks) {
+        if (!tracks.hasNext()) {
+            return tracks; // an empty partition (e.g. all its tracks already in OUT): no plugin to load
+        }
         // Shipped files and archives are resolved where this task runs, never at the driver's paths.
         Path modelPath = modelDir == null ? null : modelShipped ? Path.of(SparkFiles.get(modelDir)) : Path.of(modelDir);
         ExecutorPlugin.Loaded loaded = ExecutorPlugin.classifier(Path.of(SparkFiles.get(pluginFile)), modelPath, ompThreads);

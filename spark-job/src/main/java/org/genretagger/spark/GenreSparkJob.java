@@ -181,24 +181,23 @@ public final class GenreSparkJob implements Callable<Integer> {
         }
 
         Dataset<Row> listing = listing(spark).dropDuplicates("file");
-        long listed = listing.count();
         long skipped = 0;
         if (resume && outExists) {
             Resumed before = resumed(spark, outFs, outPath, fmt);
             if (before.rows() != null) {
+                long listed = listing.count();
                 listing = listing.join(before.rows(), listing.col("file").equalTo(before.rows().col("file")), "left_anti");
+                skipped = listed - listing.count();
             }
-            long todo = listing.count();
-            skipped = listed - todo;
-            listed = todo;
             if (!before.finished()) {
                 out.printf(Locale.ROOT, "resuming an unfinished run: %s held rows for %d tracks of this listing%n", output, skipped);
             }
             // Marks a finished run: gone until this one's rows are all committed.
             outFs.delete(new org.apache.hadoop.fs.Path(outPath, "_SUCCESS"), false);
         }
+        // Counting the listing is a pass over it: only when the number of tasks depends on it.
         int tasks = partitions != null ? partitions
-                : (int) Math.max(1, Math.max(4L * sc.defaultParallelism(), (listed + 999) / 1000));
+                : (int) Math.max(1, Math.max(4L * sc.defaultParallelism(), (listing.count() + 999) / 1000));
 
         String zipName = new org.apache.hadoop.fs.Path(zip).getName();
         if (!files.contains(zipName)) {

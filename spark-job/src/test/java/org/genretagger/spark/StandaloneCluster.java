@@ -29,6 +29,9 @@ final class StandaloneCluster implements AutoCloseable {
     /** Libraries a Spark installation lacks: genre-spark.jar carries them (shaded). */
     private static final Pattern JOB_LIBS = Pattern.compile("(plugin-api|pf4j|picocli|java-semver)-.*\\.jar");
 
+    /** Master and workers mostly wait: a small heap, and no optimising compiler busy at start-up on shared cores. */
+    private static final List<String> DAEMON = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     private final Path home;
     private final Path logs;
     private final List<String> jvmFlags;
@@ -62,7 +65,7 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** Starts the master; returns its URL once it listens. */
     String startMaster() throws Exception {
-        master = start("master", List.of("-Xmx256m"), "org.apache.spark.deploy.master.Master",
+        master = start("master", DAEMON, "org.apache.spark.deploy.master.Master",
                 "--host", "127.0.0.1", "--port", "0", "--webui-port", "0");
         url = master.await(Pattern.compile("Starting Spark master at (spark://\\S+)"), 60).group(1);
         return url;
@@ -72,7 +75,7 @@ final class StandaloneCluster implements AutoCloseable {
     Worker startWorker(String memory) throws Exception {
         int i = workers.size();
         Path work = Files.createDirectories(home.getParent().resolve("work-" + i));
-        Child c = start("worker-" + i, List.of("-Xmx256m"), "org.apache.spark.deploy.worker.Worker",
+        Child c = start("worker-" + i, DAEMON, "org.apache.spark.deploy.worker.Worker",
                 "--host", "127.0.0.1", "--port", "0", "--webui-port", "0", "--cores", "1", "--memory", memory,
                 "--work-dir", work.toString(), url);
         Worker w = new Worker(c, work);
