@@ -26,6 +26,7 @@ pids=()
 # Workers first with their executors (direct children), then the master: by process id only.
 cleanup() {
   for p in "${pids[@]}"; do kill -9 $(pgrep -P "$p") "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -59,7 +60,7 @@ for i in $(seq "$workers"); do
   for _ in $(seq 300); do grep -q 'Successfully registered with master' "$work/worker-$i.log" && break; sleep 0.2; done
 done
 
-find "$dir" -maxdepth 1 -type f \( -name '*.mp3' -o -name '*.flac' -o -name '*.m4a' -o -name '*.wav' \) | sort > "$work/all.txt"
+find "$dir" -maxdepth 1 \( -type f -o -type l \) ! -name '.*' \( -name '*.mp3' -o -name '*.flac' -o -name '*.m4a' -o -name '*.wav' \) | sort > "$work/all.txt"
 n=$(wc -l < "$work/all.txt")
 q=$((n / 4))
 head -n "$q" "$work/all.txt" > "$work/quarter.txt"

@@ -143,8 +143,14 @@ public final class GenreSparkJob implements Callable<Integer> {
         SparkSession.Builder b = SparkSession.builder().appName("genre-tagger catalogue");
         // Spark's own logging kept to warnings, also under spark-submit (where the cluster's log4j2
         // configuration comes first), unless the user set a level.
-        if (!new SparkConf().contains("spark.log.level")) {
+        SparkConf given = new SparkConf();
+        if (!given.contains("spark.log.level")) {
             b.config("spark.log.level", "WARN");
+        }
+        // A task's input is a few paths from a shuffle, and the tracks are read by path wherever it
+        // runs: waiting for a "local" executor (3 s per locality level by default) only idles cores.
+        if (!given.contains("spark.locality.wait")) {
+            b.config("spark.locality.wait", "0");
         }
         if (master != null) {
             b.master(master);

@@ -52,6 +52,11 @@ final class StandaloneCluster implements AutoCloseable {
     StandaloneCluster(Path sparkLib, Path dir, Path logs, List<String> jvmFlags) throws IOException {
         this.home = Files.createDirectories(dir.resolve("spark-home"));
         this.logs = Files.createDirectories(logs);
+        try (Stream<Path> old = Files.list(logs)) {
+            for (Path f : old.filter(p -> p.toString().endsWith(".log")).toList()) {
+                Files.delete(f); // an earlier run's
+            }
+        }
         this.jvmFlags = jvmFlags;
         Path jars = Files.createDirectories(home.resolve("jars"));
         try (Stream<Path> s = Files.list(sparkLib)) {
@@ -115,7 +120,8 @@ final class StandaloneCluster implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of("--master", url, "--deploy-mode", "client",
                 "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.ui.enabled=false"));
         all.addAll(args);
-        return start(name, List.of("-Xmx512m"), "org.apache.spark.deploy.SparkSubmit", all.toArray(String[]::new));
+        return start(name, List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), "org.apache.spark.deploy.SparkSubmit",
+                all.toArray(String[]::new));
     }
 
     private Child start(String name, List<String> heap, String main, String... args) throws IOException {

@@ -230,6 +230,8 @@ class StandaloneClusterIT {
         List<String> args = new ArrayList<>(List.of("--name", "genre-tagger " + name,
                 "--conf", "spark.executor.memory=512m", "--conf", "spark.executor.cores=1", "--conf", "spark.cores.max=2",
                 "--conf", "spark.task.maxFailures=4",
+                // Short-lived JVMs on two shared cores: no optimising compiler at start-up (test only).
+                "--conf", "spark.executor.extraJavaOptions=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
                 "--class", GenreSparkJob.class.getName(),
                 "--files", HostDemo.pluginZip().toString(),
                 "--archives", modelZip + "#learned",
