@@ -22,11 +22,10 @@ jar="$root/spark-job/target/genre-spark.jar"
 zip=$(ls "$root"/spark-job/target/plugins/genre-plugin-*.zip | head -1)
 [ -f "$jar" ] && [ -f "$zip" ] || { echo "build first: mvn -B -q package -DskipTests" >&2; exit 2; }
 work=$(mktemp -d)
-pids=()
+pids=() wpids=()
 # Workers first with their executors (direct children), then the master: by process id only.
 cleanup() {
   for p in "${pids[@]}"; do kill -9 $(pgrep -P "$p") "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -47,14 +46,15 @@ for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio 
 done
 spark_java() { java "${opens[@]}" -cp "$SPARK_HOME/jars/*" "$@"; }
 
-spark_java -Xmx256m org.apache.spark.deploy.master.Master --host 127.0.0.1 --port 0 --webui-port 0 > "$work/master.log" 2>&1 &
-pids+=($!)
+java "${opens[@]}" -cp "$SPARK_HOME/jars/*" -Xmx256m org.apache.spark.deploy.master.Master --host 127.0.0.1 --port 0 --webui-port 0 \
+    > "$work/master.log" 2>&1 &
+pids+=($!); disown
 for _ in $(seq 300); do grep -q 'Starting Spark master at' "$work/master.log" && break; sleep 0.2; done
 url=$(grep -o 'spark://[^ ]*' "$work/master.log" | head -1)
 for i in $(seq "$workers"); do
-  spark_java -Xmx256m org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --port 0 --webui-port 0 --cores 1 --memory 2g \
-      --work-dir "$work/worker-$i" "$url" > "$work/worker-$i.log" 2>&1 &
-  pids+=($!)
+  java "${opens[@]}" -cp "$SPARK_HOME/jars/*" -Xmx256m org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --port 0 --webui-port 0 \
+      --cores 1 --memory 2g --work-dir "$work/worker-$i" "$url" > "$work/worker-$i.log" 2>&1 &
+  pids+=($!) wpids+=($!); disown
 done
 for i in $(seq "$workers"); do
   for _ in $(seq 300); do grep -q 'Successfully registered with master' "$work/worker-$i.log" && break; sleep 0.2; done
@@ -72,9 +72,15 @@ if [ -n "$model" ]; then
 fi
 
 now() { date +%s.%N; }
-run() { # run LIST OUT: one tool (in $tool) on a listing; prints the seconds it took
-  local t0 t1
+# CPU seconds of a process's finished (reaped) children: an executor's go to its worker when it ends.
+ticks=$(getconf CLK_TCK)
+child_cpu() { awk -v t="$ticks" '{ printf "%.2f", ($16 + $17) / t }' "/proc/$1/stat"; }
+executors_cpu() { local s=0; for w in "${wpids[@]}"; do s=$(awk -v a="$s" -v b="$(child_cpu "$w")" 'BEGIN { print a + b }'); done; echo "$s"; }
+run() { # run LIST OUT: one tool (in $tool) on a listing; prints the seconds it took, and the CPU seconds of
+        # the work: host-demo's JVM, or the cluster's executors (the driver's apart, in OUT.driver-cpu)
+  local t0 t1 c0 c1 me=$BASHPID
   t0=$(now)
+  if [ "$tool" = host ]; then c0=$(child_cpu "$me"); else c0=$(executors_cpu); fi
   case "$tool" in
     host) xargs -a "$1" -d '\n' env OMP_NUM_THREADS=1 java -jar host-demo/target/host-demo.jar classify --json \
         "${host_model[@]}" > "$2.jsonl" ;;
@@ -85,19 +91,31 @@ run() { # run LIST OUT: one tool (in $tool) on a listing; prints the seconds it 
         $([ -n "$model" ] && echo --model model) > "$2.summary" 2> "$2.err" || true ;;
   esac
   t1=$(now)
-  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
+  if [ "$tool" = host ]; then c1=$(child_cpu "$me"); else
+    # The executors end shortly after the application; their CPU counts once their worker has reaped
+    # them (a zombie is still the worker's child, so wait for no child at all).
+    for _ in $(seq 150); do [ -z "$(pgrep -P "$(IFS=,; echo "${wpids[*]}")")" ] && break; sleep 0.2; done
+    c1=$(executors_cpu)
+    child_cpu "$me" > "$2.driver-cpu"
+  fi
+  awk -v a="$t0" -v b="$t1" -v c="$c0" -v d="$c1" 'BEGIN { printf "%.2f %.2f", b - a, d - c }'
 }
 
 echo "$n tracks from $dir (and the first $q), model ${model:-bundled}, default analysis; $(nproc) cores, $(uptime | sed 's/.*load/load/'), $(date -u)"
-printf '%-40s %10s %10s %12s %16s %14s\n' tool "T($q) s" "T($n) s" "tracks/s" "marginal tr/s" "per core"
+# Per core two ways: the marginal wall-clock rate over the cores, and tracks per CPU second of the
+# work (marginal too): host-demo's JVM against the executors' JVMs. The second holds up better when
+# other jobs share the cores.
+printf '%-38s %8s %8s %9s %13s %9s %10s %10s %13s\n' tool "T($q) s" "T($n) s" "tracks/s" "marginal tr/s" "per core" "CPU($q) s" "CPU($n) s" "tracks/CPU-s"
 for tool in host cluster; do
-  tq=$(run "$work/quarter.txt" "$work/q-$tool")
-  tn=$(run "$work/all.txt" "$work/n-$tool")
+  read -r tq cq <<< "$(run "$work/quarter.txt" "$work/q-$tool")"
+  read -r tn cn <<< "$(run "$work/all.txt" "$work/n-$tool")"
   cores=1; name="host-demo classify (1 thread)"
   [ "$tool" = cluster ] && cores=$workers && name="genre-spark, standalone, $workers x 1 core"
-  awk -v name="$name" -v n="$n" -v q="$q" -v tq="$tq" -v tn="$tn" -v c="$cores" \
-      'BEGIN { m = (n - q) / (tn - tq); printf "%-40s %10.1f %10.1f %12.2f %16.2f %14.2f\n", name, tq, tn, n / tn, m, m / c }'
+  awk -v name="$name" -v n="$n" -v q="$q" -v tq="$tq" -v tn="$tn" -v c="$cores" -v cq="$cq" -v cn="$cn" \
+      'BEGIN { m = (n - q) / (tn - tq); printf "%-38s %8.1f %8.1f %9.2f %13.2f %9.2f %10.1f %10.1f %13.2f\n", name, tq, tn, n / tn, m, m / c, cq, cn, (n - q) / (cn - cq) }'
 done
+echo "driver JVM CPU seconds (cluster): $(cat "$work/q-cluster.driver-cpu") for $q tracks, $(cat "$work/n-cluster.driver-cpu") for $n"
+echo "load average after: $(uptime | sed 's/.*load average: //')"
 echo "job's own summary: $(head -1 "$work/n-cluster.summary")"
 # Same verdicts: every track's genres, job against host-demo.
 cat "$work/n-cluster"/*.json | python3 -c '
