@@ -108,7 +108,21 @@ public final class GenreSparkJob implements Callable<Integer> {
      * @return the exit code
      */
     static int execute(GenreSparkJob job, PrintWriter out, String... args) {
+        return execute(job, out, null, args);
+    }
+
+    /**
+     * @param job the job, possibly given a session to run in
+     * @param out where the summary goes
+     * @param err where errors and progress lines go; null for standard error
+     * @param args the command line
+     * @return the exit code
+     */
+    static int execute(GenreSparkJob job, PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(job).setOut(out);
+        if (err != null) {
+            cli.setErr(err);
+        }
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException) {
                 cmd.getErr().println("error: " + e.getMessage());

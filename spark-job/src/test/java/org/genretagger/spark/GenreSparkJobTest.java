@@ -224,6 +224,27 @@ class GenreSparkJobTest {
     }
 
     @Test
+    void resumeRefusesAnOutputInTheOtherFormat() throws Exception {
+        Path out = dir.resolve("out-parquet");
+        Path one = Files.write(dir.resolve("one.txt"), List.of(BAD.get(2)));
+        run(new StringWriter(), "--input", one.toString(), "--output", out.toString());
+        StringWriter err = new StringWriter();
+        GenreSparkJob job = new GenreSparkJob();
+        job.session = spark;
+        assertEquals(GenreSparkJob.USAGE, GenreSparkJob.execute(job, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "--input", listing.toString(),
+                "--output", out.toString(), "--format", "jsonl", "--resume", "--plugin", pluginZip().toString()));
+        assertTrue(err.toString().contains("holds parquet rows") && err.toString().contains("--format parquet"), err.toString());
+    }
+
+    @Test
+    void namesShippedWithFilesAndArchivesAreTheirFileNamesOrFragments() {
+        assertEquals(List.of("genre-plugin-0.1.0.zip", "model", "m.zip"),
+                GenreSparkJob.shippedNames("file:/a/genre-plugin-0.1.0.zip, hdfs:///x/learned.zip#model,s3a://b/m.zip"));
+        assertEquals(List.of(), GenreSparkJob.shippedNames(""));
+    }
+
+    @Test
     void aModelFolderWithoutConfigIsAUsageError() throws Exception {
         StringWriter err = new StringWriter();
         Path empty = Files.createDirectories(dir.resolve("no-model"));
