@@ -127,13 +127,13 @@ class StandaloneClusterIT {
     void aWorkerKilledMidRunStillGivesEveryTrackOnceWithTheDesktopToolsVerdict() throws Exception {
         Path out = dir.resolve("out-cluster");
         StandaloneCluster.Child driver = submit("driver-1", out);
-        Matcher first = driver.await(WRITTEN, 150);
+        Matcher first = driver.await(WRITTEN, 300);
         // The executor that just committed a partition is now at the start of its next one: its
         // worker dies mid-run, and no commit is cut in half.
         StandaloneCluster.Worker victim = cluster.workerOf(first.group(4));
         StandaloneCluster.kill(victim);
         long writtenAtKill = driver.lines.stream().filter(l -> WRITTEN.matcher(l).find()).count();
-        int rc = driver.waitFor(150);
+        int rc = driver.waitFor(300);
 
         assertEquals(GenreSparkJob.SOME_FAILED, rc, driver.output());
         assertTrue(writtenAtKill < PARTITIONS, "the worker died with partitions still to do: " + writtenAtKill);
@@ -201,7 +201,7 @@ class StandaloneClusterIT {
     void aDeadDriverKeepsTheWrittenPartitionsAndResumeAddsTheRest() throws Exception {
         Path out = dir.resolve("out-resumed");
         StandaloneCluster.Child driver = submit("driver-2", out);
-        driver.await(WRITTEN, 150);
+        driver.await(WRITTEN, 300);
         driver.kill();
         Map<String, JsonObject> kept = rows(out, false);
         assertFalse(kept.isEmpty(), "the partitions committed before the driver died are in OUT");
@@ -209,7 +209,7 @@ class StandaloneClusterIT {
         assertFalse(Files.exists(out.resolve("_SUCCESS")), "an unfinished run is not marked finished");
 
         StandaloneCluster.Child resumed = submit("driver-3", out, "--resume");
-        assertEquals(GenreSparkJob.SOME_FAILED, resumed.waitFor(150), resumed.output());
+        assertEquals(GenreSparkJob.SOME_FAILED, resumed.waitFor(300), resumed.output());
         assertTrue(resumed.output().contains("resuming an unfinished run: " + out + " held rows for " + kept.size() + " tracks"),
                 resumed.output());
         assertTrue(resumed.output().contains((good.size() + bad.size() - kept.size()) + " tracks classified"), resumed.output());
