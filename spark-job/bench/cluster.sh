@@ -88,7 +88,8 @@ run() { # run LIST OUT: one tool (in $tool) on a listing; prints the seconds it 
         --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 --conf spark.ui.enabled=false \
         --conf spark.executor.memory=1g --conf spark.executor.cores=1 --class org.genretagger.spark.GenreSparkJob \
         --files "$zip" "${job_model[@]}" "$jar" --input "$1" --output "$2" --format jsonl \
-        $([ -n "$model" ] && echo --model model) > "$2.summary" 2> "$2.err" || true ;;
+        $([ -n "$model" ] && echo --model model) > "$2.summary" 2> "$2.err" || true
+      grep -q 'tracks classified' "$2.summary" || { echo "genre-spark failed on $1; its last output:" >&2; tail -n 30 "$2.err" >&2; } ;;
   esac
   t1=$(now)
   if [ "$tool" = host ]; then c1=$(child_cpu "$me"); else
@@ -106,7 +107,7 @@ echo "$n tracks from $dir (and the first $q), model ${model:-bundled}, default a
 # work (marginal too): host-demo's JVM against the executors' JVMs. The second holds up better when
 # other jobs share the cores.
 printf '%-38s %8s %8s %9s %13s %9s %10s %10s %13s\n' tool "T($q) s" "T($n) s" "tracks/s" "marginal tr/s" "per core" "CPU($q) s" "CPU($n) s" "tracks/CPU-s"
-for tool in host cluster; do
+for tool in ${TOOLS:-host cluster}; do  # TOOLS=cluster: the cluster alone
   read -r tq cq <<< "$(run "$work/quarter.txt" "$work/q-$tool")"
   read -r tn cn <<< "$(run "$work/all.txt" "$work/n-$tool")"
   cores=1; name="host-demo classify (1 thread)"
@@ -117,6 +118,7 @@ done
 echo "driver JVM CPU seconds (cluster): $(cat "$work/q-cluster.driver-cpu") for $q tracks, $(cat "$work/n-cluster.driver-cpu") for $n"
 echo "load average after: $(uptime | sed 's/.*load average: //')"
 echo "job's own summary: $(head -1 "$work/n-cluster.summary")"
+[ -f "$work/n-host.jsonl" ] || exit 0
 # Same verdicts: every track's genres, job against host-demo.
 cat "$work/n-cluster"/*.json | python3 -c '
 import json, sys
