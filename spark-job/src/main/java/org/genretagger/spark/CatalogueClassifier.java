@@ -67,6 +67,7 @@ final class CatalogueClassifier implements MapPartitionsFunction<Row, Row> {
 
     private final String pluginFile;
     private final String modelDir;
+    private final boolean modelShipped;
     private final String analysis;
     private final int ompThreads;
     private final long timeoutSeconds;
@@ -76,7 +77,10 @@ final class CatalogueClassifier implements MapPartitionsFunction<Row, Row> {
 
     /**
      * @param pluginFile the plugin zip's name among the files sent with {@code SparkContext.addFile}
-     * @param modelDir a model folder every executor can read; null for the plugin's bundled model
+     * @param modelDir a model folder every executor can read, or the name of one shipped with
+     *     {@code --archives} (see modelShipped); null for the plugin's bundled model
+     * @param modelShipped whether modelDir names an archive unpacked among each executor's
+     *     {@link SparkFiles}, rather than a path
      * @param analysis {@code full}, {@code sample:N}, or null for the model's default
      * @param ompThreads MXNet OpenMP threads per executor JVM
      * @param timeoutSeconds after this long a track is given up with an error
@@ -84,10 +88,11 @@ final class CatalogueClassifier implements MapPartitionsFunction<Row, Row> {
      * @param counts where per-genre counts go
      * @param failFirstAttemptOf for tests: the partition whose first attempt fails after one track; -1 for none
      */
-    CatalogueClassifier(String pluginFile, String modelDir, String analysis, int ompThreads, long timeoutSeconds,
+    CatalogueClassifier(String pluginFile, String modelDir, boolean modelShipped, String analysis, int ompThreads, long timeoutSeconds,
             HashMap<String, String> hadoopConf, GenreCounts counts, int failFirstAttemptOf) {
         this.pluginFile = pluginFile;
         this.modelDir = modelDir;
+        this.modelShipped = modelShipped;
         this.analysis = analysis;
         this.ompThreads = ompThreads;
         this.timeoutSeconds = timeoutSeconds;
@@ -98,8 +103,14 @@ final class CatalogueClassifier implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> tracks) {
-        GenreClassifier classifier = ExecutorPlugin.classifier(Path.of(SparkFiles.get(pluginFile)), modelDir, ompThreads);
-        ModelInfo model = ExecutorPlugin.model();
+        if (!tracks.hasNext()) {
+            return tracks; // an empty partition (e.g. all its tracks already in OUT): no plugin to load
+        }
+        // Shipped files and archives are resolved where this task runs, never at the driver's paths.
+        Path modelPath = modelDir == null ? null : modelShipped ? Path.of(SparkFiles.get(modelDir)) : Path.of(modelDir);
+        ExecutorPlugin.Loaded loaded = ExecutorPlugin.classifier(Path.of(SparkFiles.get(pluginFile)), modelPath, ompThreads);
+        GenreClassifier classifier = loaded.classifier();
+        ModelInfo model = loaded.model();
         Analysis a = analysis != null ? Analysis.parse(analysis) : null;
         TrackSource source = new TrackSource(hadoopConf);
         TaskContext task = TaskContext.get();

@@ -4,17 +4,26 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+import org.apache.spark.SparkFiles;
+import org.apache.spark.Success$;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -63,14 +72,16 @@ public final class GenreSparkJob implements Callable<Integer> {
     String analysis;
 
     @Option(names = "--model", paramLabel = "DIR",
-            description = "a model folder (config.json + weights) every executor can read, instead of the plugin's bundled model")
+            description = "a model made by host-demo learn, or a model folder (config.json + weights) to run instead of the plugin's "
+                    + "bundled model: a path every executor can read, or the name of an archive given to spark-submit --archives")
     String model;
 
     @Option(names = "--plugin", paramLabel = "ZIP",
-            description = "the genre plugin zip, local or on HDFS/S3; sent to every executor (default: plugins/ beside genre-spark.jar)")
+            description = "the genre plugin zip, local or on HDFS/S3, sent to every executor; or the name of one given to spark-submit "
+                    + "--files (default: a genre-plugin zip among --files, else plugins/ beside genre-spark.jar)")
     String plugin;
 
-    @Option(names = "--resume", description = "add to an existing OUT, skipping tracks it already has a row for")
+    @Option(names = "--resume", description = "add to an existing OUT (also one a dead run left), skipping tracks it already has a row for")
     boolean resume;
 
     @Option(names = "--partitions", paramLabel = "N", description = "tasks to split the catalogue into (default: 4 per core, at most 1000 tracks each)")
@@ -97,7 +108,21 @@ public final class GenreSparkJob implements Callable<Integer> {
      * @return the exit code
      */
     static int execute(GenreSparkJob job, PrintWriter out, String... args) {
+        return execute(job, out, null, args);
+    }
+
+    /**
+     * @param job the job, possibly given a session to run in
+     * @param out where the summary goes
+     * @param err where errors and progress lines go; null for standard error
+     * @param args the command line
+     * @return the exit code
+     */
+    static int execute(GenreSparkJob job, PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(job).setOut(out);
+        if (err != null) {
+            cli.setErr(err);
+        }
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException) {
                 cmd.getErr().println("error: " + e.getMessage());
@@ -118,10 +143,9 @@ public final class GenreSparkJob implements Callable<Integer> {
         if (analysis != null) {
             Analysis.parse(analysis);
         }
-        String zip = plugin != null ? plugin : defaultPlugin().toString();
         SparkSession spark = session != null ? session : newSession();
         try {
-            return run(spark, fmt, zip);
+            return run(spark, fmt);
         } finally {
             if (session == null) {
                 spark.stop();
@@ -133,8 +157,14 @@ public final class GenreSparkJob implements Callable<Integer> {
         SparkSession.Builder b = SparkSession.builder().appName("genre-tagger catalogue");
         // Spark's own logging kept to warnings, also under spark-submit (where the cluster's log4j2
         // configuration comes first), unless the user set a level.
-        if (!new SparkConf().contains("spark.log.level")) {
+        SparkConf given = new SparkConf();
+        if (!given.contains("spark.log.level")) {
             b.config("spark.log.level", "WARN");
+        }
+        // A task's input is a few paths from a shuffle, and the tracks are read by path wherever it
+        // runs: waiting for a "local" executor (3 s per locality level by default) only idles cores.
+        if (!given.contains("spark.locality.wait")) {
+            b.config("spark.locality.wait", "0");
         }
         if (master != null) {
             b.master(master);
@@ -145,10 +175,11 @@ public final class GenreSparkJob implements Callable<Integer> {
         return b.getOrCreate();
     }
 
-    private int run(SparkSession spark, String fmt, String zip) throws IOException {
+    private int run(SparkSession spark, String fmt) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();
-        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        SparkContext sc = spark.sparkContext();
+        Configuration hadoop = sc.hadoopConfiguration();
         org.apache.hadoop.fs.Path outPath = new org.apache.hadoop.fs.Path(output);
         FileSystem outFs = outPath.getFileSystem(hadoop);
         boolean outExists = outFs.exists(outPath);
@@ -156,34 +187,67 @@ public final class GenreSparkJob implements Callable<Integer> {
             throw new IllegalArgumentException(output + " already exists: give --resume to add the tracks it lacks, or another --output");
         }
 
-        if (model != null && spark.sparkContext().isLocal() && !Files.isRegularFile(Path.of(model, "config.json"))) {
-            throw new IllegalArgumentException("--model " + model + " holds no config.json");
+        // What spark-submit shipped (--files, --archives): executors find those among their SparkFiles.
+        List<String> files = shippedNames(sc.getConf().get("spark.files", ""));
+        List<String> archives = shippedNames(sc.getConf().get("spark.archives", ""));
+        String zip = pluginFile(files);
+        boolean modelShipped = model != null && archives.contains(model);
+        if (model != null && (sc.isLocal() || modelShipped)) {
+            Path seen = modelShipped ? Path.of(SparkFiles.get(model)) : Path.of(model);
+            if (!Files.isRegularFile(seen.resolve("config.json"))) {
+                throw new IllegalArgumentException("--model " + model + " holds no config.json"
+                        + (modelShipped ? " at its top level (the archive unpacked into " + seen + ")" : ""));
+            }
         }
+
         Dataset<Row> listing = listing(spark).dropDuplicates("file");
-        long listed = listing.count();
         long skipped = 0;
         if (resume && outExists) {
-            Dataset<Row> done = spark.read().schema(CatalogueClassifier.SCHEMA).format(fmt).load(output).select("file");
-            listing = listing.join(done, listing.col("file").equalTo(done.col("file")), "left_anti");
-            long todo = listing.count();
-            skipped = listed - todo;
-            listed = todo;
+            Resumed before = resumed(spark, outFs, outPath, fmt);
+            if (before.rows() != null) {
+                long listed = listing.count();
+                listing = listing.join(before.rows(), listing.col("file").equalTo(before.rows().col("file")), "left_anti");
+                skipped = listed - listing.count();
+            }
+            if (!before.finished()) {
+                out.printf(Locale.ROOT, "resuming an unfinished run: %s held rows for %d tracks of this listing%n", output, skipped);
+            }
+            // Marks a finished run: gone until this one's rows are all committed.
+            outFs.delete(new org.apache.hadoop.fs.Path(outPath, "_SUCCESS"), false);
         }
+        // Counting the listing is a pass over it: only when the number of tasks depends on it.
         int tasks = partitions != null ? partitions
-                : (int) Math.max(1, Math.max(4L * spark.sparkContext().defaultParallelism(), (listed + 999) / 1000));
+                : (int) Math.max(1, Math.max(4L * sc.defaultParallelism(), (listing.count() + 999) / 1000));
 
-        spark.sparkContext().addFile(zip);
-        int taskCpus = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+        String zipName = new org.apache.hadoop.fs.Path(zip).getName();
+        if (!files.contains(zipName)) {
+            sc.addFile(zip);
+        }
+        int taskCpus = sc.getConf().getInt("spark.task.cpus", 1);
         HashMap<String, String> hadoopConf = new HashMap<>();
         hadoop.forEach(e -> hadoopConf.put(e.getKey(), e.getValue()));
         GenreCounts counts = new GenreCounts();
-        spark.sparkContext().register(counts, "genres");
-        CatalogueClassifier classify = new CatalogueClassifier(new org.apache.hadoop.fs.Path(zip).getName(), model, analysis,
+        sc.register(counts, "genres");
+        CatalogueClassifier classify = new CatalogueClassifier(zipName, model, modelShipped, analysis,
                 taskCpus, trackTimeout, hadoopConf, counts, Integer.getInteger(FAIL_PARTITION_PROPERTY, -1));
 
-        listing.repartition(tasks)
-                .mapPartitions(classify, Encoders.row(CatalogueClassifier.SCHEMA))
-                .write().mode(resume ? SaveMode.Append : SaveMode.ErrorIfExists).format(fmt).save(output);
+        String group = "genre-spark-" + java.util.UUID.randomUUID();
+        Progress progress = new Progress(group, tasks, spec.commandLine().getErr());
+        sc.addSparkListener(progress);
+        sc.setJobGroup(group, "genre-spark: classify and write " + output, false);
+        try {
+            listing.repartition(tasks)
+                    .mapPartitions(classify, Encoders.row(CatalogueClassifier.SCHEMA))
+                    .write().mode(resume ? SaveMode.Append : SaveMode.ErrorIfExists).format(fmt)
+                    // Each task's file moves into OUT when the task commits (not all at the job's end), so
+                    // a run whose driver dies keeps every partition finished before; --resume adds the rest.
+                    // A partition's file name is fixed for the run, so a second commit of it replaces the first.
+                    .option("mapreduce.fileoutputcommitter.algorithm.version", "2")
+                    .save(output);
+        } finally {
+            sc.clearJobGroup();
+            sc.removeSparkListener(progress);
+        }
 
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Long> byGenre = new HashMap<>(counts.value());
@@ -200,6 +264,101 @@ public final class GenreSparkJob implements Callable<Integer> {
         out.printf("rows in %s (%s)%n", output, fmt.equals("json") ? "jsonl" : fmt);
         out.flush();
         return failed == 0 ? OK : SOME_FAILED;
+    }
+
+    /** Rows an earlier run left in OUT ({@code file} only; null when there are none) and whether it finished. */
+    private record Resumed(Dataset<Row> rows, boolean finished) {}
+
+    private static Resumed resumed(SparkSession spark, FileSystem fs, org.apache.hadoop.fs.Path out, String fmt) throws IOException {
+        String ext = fmt.equals("json") ? ".json" : ".parquet";
+        String other = fmt.equals("json") ? ".parquet" : ".json";
+        boolean any = false;
+        for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(out)) {
+            String name = f.getPath().getName();
+            if (name.startsWith("_") || name.startsWith(".")) {
+                continue; // _SUCCESS, _temporary (a dead run's unfinished tasks), checksums
+            }
+            if (name.contains(other) && !name.contains(ext)) {
+                throw new IllegalArgumentException(out + " holds " + other.substring(1) + " rows (" + name + "): resume with --format "
+                        + (fmt.equals("json") ? "parquet" : "jsonl"));
+            }
+            any |= name.contains(ext);
+        }
+        boolean finished = fs.exists(new org.apache.hadoop.fs.Path(out, "_SUCCESS"));
+        return new Resumed(any ? spark.read().schema(CatalogueClassifier.SCHEMA).format(fmt).load(out.toString()).select("file") : null,
+                finished);
+    }
+
+    /** The plugin zip: --plugin, or one shipped with --files, or the one beside the jar. */
+    private String pluginFile(List<String> files) throws IOException {
+        if (plugin != null) {
+            return plugin;
+        }
+        for (String f : files) {
+            if (f.matches("genre-plugin-.*\\.zip")) {
+                return f;
+            }
+        }
+        return defaultPlugin().toString();
+    }
+
+    /**
+     * @param conf {@code spark.files} or {@code spark.archives}: URIs, comma-separated, an archive's
+     *     with {@code #NAME} for the folder it unpacks into
+     * @return the names each is found under with {@link SparkFiles#get}
+     */
+    static List<String> shippedNames(String conf) {
+        List<String> names = new ArrayList<>();
+        for (String u : conf.split(",")) {
+            String t = u.trim();
+            if (t.isEmpty()) {
+                continue;
+            }
+            int hash = t.lastIndexOf('#');
+            names.add(hash >= 0 ? t.substring(hash + 1) : new org.apache.hadoop.fs.Path(t).getName());
+        }
+        return names;
+    }
+
+    /**
+     * Prints a line on standard error as each partition's rows are committed to OUT, which is
+     * what a run keeps if its driver dies now. Counts only the tasks of this run's write.
+     */
+    static final class Progress extends SparkListener {
+        private final String group;
+        private final int tasks;
+        private final PrintWriter err;
+        private final Set<Integer> stages = ConcurrentHashMap.newKeySet();
+        private final Set<Integer> written = ConcurrentHashMap.newKeySet();
+
+        Progress(String group, int tasks, PrintWriter err) {
+            this.group = group;
+            this.tasks = tasks;
+            this.err = err;
+        }
+
+        @Override
+        public void onStageSubmitted(SparkListenerStageSubmitted submitted) {
+            if (submitted.properties() != null && group.equals(submitted.properties().getProperty("spark.jobGroup.id"))) {
+                stages.add(submitted.stageInfo().stageId());
+            }
+        }
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+            if (!stages.contains(end.stageId()) || !"ResultTask".equals(end.taskType()) || !(end.reason() instanceof Success$)) {
+                return;
+            }
+            int partition = end.taskInfo().partitionId();
+            if (written.add(partition)) {
+                long rows = end.taskMetrics() != null ? end.taskMetrics().outputMetrics().recordsWritten() : -1;
+                synchronized (err) {
+                    err.printf(Locale.ROOT, "genre-spark: partition %d written, %d rows (%d of %d partitions; executor %s)%n",
+                            partition, rows, written.size(), tasks, end.taskInfo().executorId());
+                    err.flush();
+                }
+            }
+        }
     }
 
     /** The listing as one column {@code file}, the path exactly as listed. */

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.sound.sampled.AudioFileFormat;
@@ -225,6 +224,27 @@ class GenreSparkJobTest {
     }
 
     @Test
+    void resumeRefusesAnOutputInTheOtherFormat() throws Exception {
+        Path out = dir.resolve("out-parquet");
+        Path one = Files.write(dir.resolve("one.txt"), List.of(BAD.get(2)));
+        run(new StringWriter(), "--input", one.toString(), "--output", out.toString());
+        StringWriter err = new StringWriter();
+        GenreSparkJob job = new GenreSparkJob();
+        job.session = spark;
+        assertEquals(GenreSparkJob.USAGE, GenreSparkJob.execute(job, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "--input", listing.toString(),
+                "--output", out.toString(), "--format", "jsonl", "--resume", "--plugin", pluginZip().toString()));
+        assertTrue(err.toString().contains("holds parquet rows") && err.toString().contains("--format parquet"), err.toString());
+    }
+
+    @Test
+    void namesShippedWithFilesAndArchivesAreTheirFileNamesOrFragments() {
+        assertEquals(List.of("genre-plugin-0.1.0.zip", "model", "m.zip"),
+                GenreSparkJob.shippedNames("file:/a/genre-plugin-0.1.0.zip, hdfs:///x/learned.zip#model,s3a://b/m.zip"));
+        assertEquals(List.of(), GenreSparkJob.shippedNames(""));
+    }
+
+    @Test
     void aModelFolderWithoutConfigIsAUsageError() throws Exception {
         StringWriter err = new StringWriter();
         Path empty = Files.createDirectories(dir.resolve("no-model"));
@@ -244,24 +264,12 @@ class GenreSparkJobTest {
     }
 
     private static Path pluginZip() {
-        try (Stream<Path> s = Files.list(Path.of(System.getProperty("plugins.dir", "target/plugins")))) {
-            return s.filter(p -> p.toString().endsWith(".zip")).findFirst().orElseThrow();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return HostDemo.pluginZip();
     }
 
     /** {@code host-demo classify --json} on the files, in a child JVM (one plugin load per JVM). */
     private static Map<String, Row> hostDemoClassify(List<String> files) throws Exception {
-        Path jar = Path.of(System.getProperty("host-demo.jar", "../host-demo/target/host-demo.jar"));
-        assertTrue(Files.isRegularFile(jar), "host-demo.jar not built: " + jar);
-        Path json = dir.resolve("host-demo.jsonl");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                jar.toString(), "classify", "--json", "--plugins-dir", pluginZip().getParent().toString()));
-        cmd.addAll(files);
-        Process p = new ProcessBuilder(cmd).redirectOutput(json.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES));
-        assertEquals(0, p.exitValue(), "host-demo classify");
+        Path json = HostDemo.classify(dir.resolve("host-demo.jsonl"), List.of(), files);
         return byFile(spark.read().json(json.toString()).collectAsList());
     }
 
