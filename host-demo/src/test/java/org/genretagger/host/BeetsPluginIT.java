@@ -279,6 +279,10 @@ class BeetsPluginIT {
         Run pretend = b.beet("genretag", "-p", "-f", "--model", model.toString());
         assertEquals(0, pretend.exit(), pretend.out());
         assertTrue(pretend.out().contains("Tonal") || pretend.out().contains("Hiss") || pretend.out().contains("would change 0"), pretend.out());
-        assertFalse(pretend.out().contains("Rock") || pretend.out().contains("Classical"), "the learned model's genres only:\n" + pretend.out());
+        // Every genre it would set (after "->"; before it stands the genre the shipped model gave on import).
+        java.util.regex.Matcher set = java.util.regex.Pattern.compile("-> '([^']*)'").matcher(pretend.out());
+        while (set.find()) {
+            assertTrue(Set.of("Tonal", "Hiss").contains(set.group(1)), "the learned model's genres only:\n" + pretend.out());
+        }
     }
 }
