@@ -45,7 +45,12 @@ import org.junit.jupiter.api.io.TempDir;
 class StandaloneClusterIT {
     /** The job's line as a partition's rows are committed. */
     private static final Pattern WRITTEN = Pattern.compile("genre-spark: partition (\\d+) written, \\d+ rows \\((\\d+) of (\\d+) partitions; executor (\\S+)\\)");
-    private static final int PARTITIONS = 8;
+    /**
+     * Many small partitions of 30 s tracks: after the first commit the job has seconds of work left,
+     * far more than the test needs to see the commit and kill the worker (with 8 partitions of 6 s
+     * tracks a fast base finished them all first).
+     */
+    private static final int PARTITIONS = 16;
 
     @TempDir
     static Path dir;
@@ -79,7 +84,7 @@ class StandaloneClusterIT {
         Path music = Files.createDirectories(dir.resolve("music"));
         for (TaggedTracks.Style s : TaggedTracks.Style.values()) {
             for (int k = 0; k < 3; k++) {
-                good.add(TaggedTracks.write(music.resolve(s.name().toLowerCase() + "-" + k + ".wav"), s, 50_000 + 10L * s.ordinal() + k, 6,
+                good.add(TaggedTracks.write(music.resolve(s.name().toLowerCase() + "-" + k + ".wav"), s, 50_000 + 10L * s.ordinal() + k, 30,
                         null, null, null).toString());
             }
         }
