@@ -1,5 +1,6 @@
 package org.genretagger.plugin.model;
 
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
@@ -51,5 +52,15 @@ public interface BaseNetwork extends Block {
             }
         }
         return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /**
+     * @param inputShapes the windows' shape, batch first
+     * @return the head's logits and the evidence, batch first
+     */
+    default Shape[] outputShapes(Shape[] inputShapes) {
+        long batch = inputShapes[0].get(0);
+        Shape evidence = new Shape(batch, evidenceSize());
+        return new Shape[] {head().getOutputShapes(new Shape[] {evidence})[0], evidence};
     }
 }

@@ -176,9 +176,7 @@ public final class EfficientAtNet extends AbstractBlock implements BaseNetwork {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        long batch = inputShapes[0].get(0);
-        return new Shape[] {new Shape(batch, head.getOutputShapes(new Shape[] {new Shape(batch, evidenceSize())})[0].get(1)),
-            new Shape(batch, evidenceSize())};
+        return outputShapes(inputShapes);
     }
 
     @Override

@@ -198,9 +198,7 @@ public final class PretrainedNet extends AbstractBlock implements BaseNetwork {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        long batch = inputShapes[0].get(0);
-        return new Shape[] {new Shape(batch, head.getOutputShapes(new Shape[] {new Shape(batch, embeddingSize())})[0].get(1)),
-            new Shape(batch, embeddingSize())};
+        return outputShapes(inputShapes);
     }
 
     @Override
