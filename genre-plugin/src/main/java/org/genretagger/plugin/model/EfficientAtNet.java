@@ -61,23 +61,23 @@ public final class EfficientAtNet extends AbstractBlock implements BaseNetwork {
     /** @param classes outputs of the head */
     public EfficientAtNet(int classes) {
         super(VERSION);
-        convBn("features.0", 1, 8, 3, 2, 1);
+        convBn("features.0", 8, 3, 2, 1);
         for (int i = 1; i <= BLOCKS.length; i++) {
             int[] b = BLOCKS[i - 1];
             String p = "features." + i + ".block.";
             int j = 0;
             if (b[1] != b[0]) {
-                convBn(p + j++, b[0], b[1], 1, 1, 1);
+                convBn(p + j++, b[1], 1, 1, 1);
             }
-            convBn(p + j++, b[1], b[1], b[3], b[4], b[1]);
+            convBn(p + j++, b[1], b[3], b[4], b[1]);
             if (b[5] > 0) {
                 String se = p + j++ + ".conc_se_layers.0.";
                 layer(se + "fc1", Linear.builder().setUnits(b[5]).build());
                 layer(se + "fc2", Linear.builder().setUnits(b[1]).build());
             }
-            convBn(p + j, b[1], b[2], 1, 1, 1);
+            convBn(p + j, b[2], 1, 1, 1);
         }
-        convBn("features.16", 64, EMBEDDING, 1, 1, 1);
+        convBn("features.16", EMBEDDING, 1, 1, 1);
         layer("classifier.2", Linear.builder().setUnits(512).build());
         layer("classifier.5", Linear.builder().setUnits(AUDIOSET_CLASSES).build());
         head = addChildBlock("head", Linear.builder().setUnits(classes).build());
@@ -99,7 +99,7 @@ public final class EfficientAtNet extends AbstractBlock implements BaseNetwork {
     }
 
     /** A convolution ({@code name.0}, no bias, same padding) and its batch norm ({@code name.1}). */
-    private void convBn(String name, int in, int out, int kernel, int stride, int groups) {
+    private void convBn(String name, int out, int kernel, int stride, int groups) {
         layer(name + ".0", Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).setFilters(out)
                 .optStride(new Shape(stride, stride)).optPadding(new Shape(kernel / 2, kernel / 2))
                 .optGroups(groups).optBias(false).build());

@@ -183,11 +183,22 @@ public record HeadRecipe(Path base, Path outside, int variants, int patches, dou
                     oof.put(c, cv.get(s).get(c));
                 }
             }
-            Setting chosen = grid.get(folds.best(grid, cv, everyFold));
+            int chosenIndex = folds.best(grid, cv, everyFold);
+            Setting chosen = grid.get(chosenIndex);
             log.printf("shipped setting: %s%n", chosen);
-            oof.putAll(folds.predictGtzan(chosen, 0));
+            // GTZAN out of fold: the validation split as cross-validated, the training split by a head fitted without it.
+            for (Clip c : split.valid()) {
+                oof.put(c, cv.get(chosenIndex).get(c));
+            }
+            oof.putAll(folds.predictWithout(chosen, split.train()));
             if (outsideClips.isEmpty()) {
-                oof.putAll(folds.predictNotMusicHalf(chosen));
+                // Without outside folds, not-music clips are scored in two halves.
+                int cut = nm.size() / 2;
+                for (List<Clip> half : List.of(nm.subList(0, cut), nm.subList(cut, nm.size()))) {
+                    if (!half.isEmpty()) {
+                        oof.putAll(folds.predictWithout(chosen, half));
+                    }
+                }
             }
 
             // Calibration on every out-of-fold prediction, then the threshold.
@@ -346,47 +357,17 @@ public record HeadRecipe(Path base, Path outside, int variants, int patches, dou
         /**
          * @param s the setting
          * @param k the fold to predict
-         * @param pool the outside folds in play (others are left out of training too)
-         * @param windows windows per clip, 0 for all
-         * @return logits of fold k's outside and not-music clips, from a head fitted on the rest of the pool
+         * @return logits of fold k's outside and not-music clips, from a head fitted on everything else
          */
-        Map<Clip, float[][]> predictOutsideFold(Setting s, int k, Set<Integer> pool, int windows) {
-            Set<Clip> leftOut = new HashSet<>();
-            for (int f = 0; f < FOLDS; f++) {
-                if (f == k || !pool.contains(f)) {
-                    leftOut.addAll(outsideFold(f));
-                    leftOut.addAll(notMusicFold(f));
-                }
-            }
-            SoftmaxRegression head = fitWithout(s, leftOut);
+        Map<Clip, float[][]> predictOutsideFold(Setting s, int k) {
             List<Clip> scored = new ArrayList<>(outsideFold(k));
             scored.addAll(notMusicFold(k));
-            return logits(head, scored, windows);
+            return predictWithout(s, scored);
         }
 
-        /** Each GTZAN split predicted by a head fitted on the other split and everything else (outside folds in {@code pool}). */
-        Map<Clip, float[][]> predictGtzan(Setting s, int windows) {
-            Map<Clip, float[][]> out = new HashMap<>();
-            for (List<Clip> half : List.of(split.valid(), split.train())) {
-                out.putAll(logits(fitWithout(s, new HashSet<>(half)), half, windows));
-            }
-            return out;
-        }
-
-        /** Without outside folds, not-music clips are scored in two halves. */
-        Map<Clip, float[][]> predictNotMusicHalf(Setting s) {
-            Map<Clip, float[][]> out = new HashMap<>();
-            int cut = notMusic.size() / 2;
-            for (List<Clip> half : List.of(notMusic.subList(0, cut), notMusic.subList(cut, notMusic.size()))) {
-                if (!half.isEmpty()) {
-                    out.putAll(logits(fitWithout(s, new HashSet<>(half)), half, 0));
-                }
-            }
-            return out;
-        }
-
-        Map<Clip, float[][]> logits(SoftmaxRegression head, List<Clip> clips, int windows) {
-            List<float[][]> l = t.logits(head, clips, windows);
+        /** @return logits of the clips, from a head fitted on every other clip (every window of each) */
+        Map<Clip, float[][]> predictWithout(Setting s, List<Clip> clips) {
+            List<float[][]> l = t.logits(fitWithout(s, new HashSet<>(clips)), clips, 0);
             Map<Clip, float[][]> out = new HashMap<>();
             for (int i = 0; i < clips.size(); i++) {
                 out.put(clips.get(i), l.get(i));
@@ -401,14 +382,10 @@ public record HeadRecipe(Path base, Path outside, int variants, int patches, dou
          */
         Map<Clip, float[][]> crossValidate(Setting s) {
             Map<Clip, float[][]> cv = new HashMap<>();
-            Set<Integer> all = new TreeSet<>();
-            for (int f = 0; f < FOLDS; f++) {
-                all.add(f);
-            }
             for (int f = 0; f < (outside.clips().isEmpty() ? 0 : FOLDS); f++) {
-                cv.putAll(predictOutsideFold(s, f, all, 0));
+                cv.putAll(predictOutsideFold(s, f));
             }
-            cv.putAll(logits(fitWithout(s, new HashSet<>(split.valid())), split.valid(), 0));
+            cv.putAll(predictWithout(s, split.valid()));
             return cv;
         }
 

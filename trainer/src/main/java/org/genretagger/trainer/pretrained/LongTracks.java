@@ -41,7 +41,7 @@ final class LongTracks {
             List<Clip> notMusic = folds.notMusicFold(k);
             int[] truth = t.truth(fold);
             for (int draw = 0; draw < DRAWS; draw++) {
-                for (int genre : fold.stream().mapToInt(c -> t.truth(List.of(c))[0]).distinct().toArray()) {
+                for (int genre : java.util.Arrays.stream(truth).distinct().toArray()) {
                     List<Clip> same = new ArrayList<>();
                     List<Clip> other = new ArrayList<>();
                     for (int i = 0; i < fold.size(); i++) {
