@@ -84,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--window-frames", defaultValue = "128", description = "frames per window (default ${DEFAULT-VALUE}, 2.97 s)")
     int windowFrames;
 
-    @Option(names = "--hop-frames", defaultValue = "64", description = "frames between windows (default ${DEFAULT-VALUE}, 50 % overlap)")
+    @Option(names = "--hop-frames", defaultValue = "64", description = "frames between windows (default ${DEFAULT-VALUE}, 50 %% overlap)")
     int hopFrames;
 
     @Option(names = "--channels", defaultValue = "16,32,64,128", split = ",", description = "channels per conv block (default ${DEFAULT-VALUE})")
@@ -102,6 +102,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--base", paramLabel = "DIR", description = "a pretrained model folder (trainer import-keras): train a "
             + "head on its frozen embedding instead of the CNN")
     Path base;
+
+    @Option(names = "--companion", paramLabel = "DIR", description = "with --base: a second pretrained model folder heard "
+            + "beside it on patches inside each window; the head reads both bases' embeddings and own outputs")
+    Path companion;
+
+    @Option(names = "--companion-patches", defaultValue = "1", description = "with --companion: its patches per window, "
+            + "spread evenly over the window (default ${DEFAULT-VALUE})")
+    int companionPatches;
 
     @Option(names = "--patches", defaultValue = "4", description = "with --base: random patches embedded per augmented variant (default ${DEFAULT-VALUE})")
     int patches;
@@ -137,7 +145,7 @@ final class TrainCommand implements Callable<Integer> {
         Path workDir = work != null ? work
                 : Path.of(System.getProperty("user.home"), ".cache", "genre-tagger", "trainer", out.toAbsolutePath().normalize().getFileName().toString());
         if (base != null) {
-            return new HeadRecipe(base, outside, variants, patches, balance, notMusic, level, seed).run(name, config.labels, config.genres, s,
+            return new HeadRecipe(base, companion, companionPatches, outside, variants, patches, balance, notMusic, level, seed).run(name, config.labels, config.genres, s,
                     workDir, out, "java -jar trainer/target/trainer.jar train " + String.join(" ", args()), System.out);
         }
         System.out.printf("data: %d training and %d validation clips, %d genres; work folder %s%n",

@@ -21,6 +21,7 @@ import org.genretagger.trainer.augment.Augmenter;
 import org.genretagger.trainer.data.Clip;
 import org.genretagger.trainer.data.Dataset;
 import org.genretagger.trainer.data.FeatureCache;
+import org.genretagger.trainer.pretrained.HeadTraining;
 import org.genretagger.plugin.evaluation.Calibration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,6 +114,11 @@ class TrainEndToEndTest {
         var config = model.config();
         FeatureCache cache = new FeatureCache(cacheDir, config, Augmenter.defaults(), 3);
         cache.prepare(valid, 0, 1, n -> { });
+        FeatureCache companion = null;
+        if (config.companion != null) {
+            companion = new FeatureCache(cacheDir.resolve("companion"), config.companion, Augmenter.defaults(), 3);
+            companion.prepare(valid, 0, 1, n -> { });
+        }
         TrackAnalyzer plugin = new TrackAnalyzer(model);
         int right = 0;
         for (Clip c : valid) {
@@ -121,10 +127,10 @@ class TrainEndToEndTest {
             // The trainer's offline front end and the plugin's streaming one give the same verdict.
             float[][] f = cache.frames(c, 0);
             int n = f.length / config.windowFrames;
-            float[] windows = new float[n * config.nMels * config.windowFrames];
+            float[][] cf = companion != null ? companion.frames(c, 0) : null;
+            float[] windows = new float[n * config.inputSize()];
             for (int w = 0; w < n; w++) {
-                org.genretagger.plugin.model.WindowNormaliser.normalise(config, f, w * config.windowFrames, config.windowFrames,
-                        windows, w * config.nMels * config.windowFrames);
+                HeadTraining.inputRow(config, f, cf, w * config.windowFrames, windows, w * config.inputSize());
             }
             double[] expected = Calibration.trackProbabilities(model.logits(windows, n), config.temperature);
             for (var g : p.genres()) {
@@ -134,8 +140,9 @@ class TrainEndToEndTest {
         return right;
     }
 
+    /** The shipped recipe's shape: outside music scored by artist, on the AudioSet base with musicnn beside it. */
     @Test
-    void learnsFromOutsideMusicByArtistOnTheAudioSetBase(@TempDir Path dir) throws Exception {
+    void learnsFromOutsideMusicByArtistOnTwoBases(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
         Random rng = new Random(21);
         for (int i = 0; i < 8; i++) {
@@ -159,15 +166,18 @@ class TrainEndToEndTest {
         Path out = dir.resolve("model");
         int exit = new CommandLine(new TrainerCli()).execute("train", "--data", data.toString(), "--split", "random", "--seed", "3",
                 "--out", out.toString(), "--work", dir.resolve("work").toString(), "--base", base.toString(),
+                "--companion", "../models/pretrained/MSD_musicnn", "--companion-patches", "2",
                 "--outside", outside.toString(), "--variants", "0", "--not-music", "0");
         assertEquals(0, exit);
         String report = Files.readString(out.resolve("REPORT.md"));
+        assertTrue(report.contains("beside it a second frozen network (MSD_musicnn"), "the report names both bases: " + report);
         assertTrue(report.contains("artist-grouped cross-validation") && report.contains("| sweeps | 10 |"),
                 "the report scores the outside genre by artist: " + report);
         List<Clip> valid = Dataset.scan(data).randomSplit(0.2, 3).valid();
         try (GenreModel model = GenreModel.load(out)) {
             assertTrue(model.config().labels.contains("sweeps") && model.config().genres.contains("Sweeps"),
                     "the outside genre joins the vocabulary: " + model.config().labels);
+            assertEquals("MSD_musicnn", model.config().companion.base.name(), "the model names its companion base");
             int right = assertPluginReproducesTheTrainer(model, valid, dir.resolve("check-cache"));
             assertTrue(right >= 0.8 * valid.size(), "three easy classes, chance is 0.33: " + right + "/" + valid.size());
         }

@@ -1,6 +1,7 @@
 package org.genretagger.plugin.analysis;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +42,7 @@ public final class TrackAnalyzer {
      * batches of 8 and short ones (musicnn's 3 s, 18k values) in batches of 32.
      */
     static final int BATCH_VALUES = 1 << 20;
-    private static final int READ_CHUNK = 16384;
+    static final int READ_CHUNK = 16384;
     /**
      * Frames decoded before a window after a seek and thrown away: the first two would hold the
      * STFT's zero padding, the rest let the decoder and resampler settle.
@@ -60,6 +61,8 @@ public final class TrackAnalyzer {
     private final GenreModel model;
     private final ModelConfig config;
     private final LogMel logMel;
+    /** The companion base's front end, or null. */
+    private final LogMel companionLogMel;
     private final List<String> genreNames;
     private final WindowBatcher batcher;
 
@@ -70,8 +73,9 @@ public final class TrackAnalyzer {
         this.model = model;
         this.config = model.config();
         this.logMel = new LogMel(melParameters(config));
+        this.companionLogMel = config.companion != null ? new LogMel(melParameters(config.companion)) : null;
         this.genreNames = config.genres;
-        int size = config.nMels * config.windowFrames;
+        int size = config.inputSize();
         this.batcher = new WindowBatcher(model, size, Math.max(4, Math.min(BATCH, BATCH_VALUES / size)));
     }
 
@@ -212,6 +216,9 @@ public final class TrackAnalyzer {
             }
         } catch (IOException e) {
             throw new ClassificationException(e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            // The companion base's decode, from inside a frame callback.
+            throw new ClassificationException(e.getCause().getMessage(), e);
         } catch (ClassificationException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -232,7 +239,7 @@ public final class TrackAnalyzer {
         return null;
     }
 
-    private static boolean seeksWell(DecodedStream in) {
+    static boolean seeksWell(DecodedStream in) {
         String codec = in.codecName().toLowerCase(Locale.ROOT);
         return SEEKABLE.contains(codec) || codec.startsWith("pcm_");
     }
@@ -242,7 +249,7 @@ public final class TrackAnalyzer {
     /** Decodes the whole stream, transforming only the frames of planned windows (all when plan is null). */
     private Pass decodeWhole(DecodedStream in, Path file, int[] plan, boolean digest, StageTimes t, long deadlineNanos,
             boolean embeddings) throws IOException, ClassificationException {
-        Run run = new Run(plan, t, embeddings);
+        Run run = new Run(file, plan, t, embeddings);
         MelFrameStream frames = logMel.stream(run::accept);
         if (plan != null) {
             frames.onlyFrames(new PlanFilter(plan, config.windowFrames));
@@ -281,6 +288,8 @@ public final class TrackAnalyzer {
         } catch (ClassificationException | IOException | RuntimeException e) {
             run.batcher.cancel(run);
             throw e;
+        } finally {
+            run.closeCompanion();
         }
         return new Pass(run, d != null ? d.build() : null, (double) samples / config.sampleRate);
     }
@@ -292,7 +301,7 @@ public final class TrackAnalyzer {
      */
     private Analyzed bySeeking(DecodedStream in, Path file, int[] plan, StageTimes t, long deadlineNanos,
             boolean embeddings) throws IOException, ClassificationException {
-        Run run = new Run(plan, t, embeddings);
+        Run run = new Run(file, plan, t, embeddings);
         int wf = config.windowFrames;
         int hop = config.hopLength;
         float[] buf = new float[READ_CHUNK];
@@ -347,6 +356,8 @@ public final class TrackAnalyzer {
         } catch (ClassificationException | IOException | RuntimeException e) {
             run.batcher.cancel(run);
             throw e;
+        } finally {
+            run.closeCompanion();
         }
         double seconds = Double.isFinite(in.durationSeconds()) ? in.durationSeconds() : 0;
         return run.analyzed(file, seconds, null);
@@ -376,7 +387,7 @@ public final class TrackAnalyzer {
     private final class Run implements WindowBatcher.Sink {
         /** The shared batcher, or (for comparisons, {@code -Dgenretagger.crossTrackBatching=false}) one of its own. */
         final WindowBatcher batcher = CROSS_TRACK ? TrackAnalyzer.this.batcher
-                : new WindowBatcher(model, config.nMels * config.windowFrames, BATCH);
+                : new WindowBatcher(model, config.inputSize(), BATCH);
         private final int wf = config.windowFrames;
         private final int nMels = config.nMels;
         private final StageTimes times;
@@ -397,8 +408,16 @@ public final class TrackAnalyzer {
         /** Time the current push spent in (or waiting for) inference, which is not feature time. */
         long inferenceNanos;
 
-        /** @param starts planned window starts, or null for every hop */
-        Run(int[] starts, StageTimes times, boolean embeddings) {
+        /** The companion base's patches of this track, or null. */
+        private final CompanionPatches companion;
+
+        /**
+         * @param file the track
+         * @param starts planned window starts, or null for every hop
+         */
+        Run(Path file, int[] starts, StageTimes times, boolean embeddings) {
+            this.companion = companionLogMel == null ? null
+                    : new CompanionPatches(file, config, companionLogMel, SEEK);
             this.embeddings = embeddings ? new java.util.TreeMap<>() : null;
             this.starts = starts;
             this.times = times;
@@ -481,6 +500,13 @@ public final class TrackAnalyzer {
             }
             float[] out = batcher.buffer();
             WindowNormaliser.normalise(config, window, 0, wf, out, 0);
+            if (companion != null) {
+                try {
+                    companion.write(start, out, 0);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
             synchronized (this) {
                 queued++;
             }
@@ -495,6 +521,12 @@ public final class TrackAnalyzer {
                 emit(0, (int) total);
             }
             batcher.await(this);
+        }
+
+        void closeCompanion() {
+            if (companion != null) {
+                companion.close();
+            }
         }
 
         void finishSeeking() {

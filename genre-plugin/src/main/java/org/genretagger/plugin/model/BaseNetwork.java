@@ -1,9 +1,11 @@
 package org.genretagger.plugin.model;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +26,13 @@ public interface BaseNetwork extends Block {
 
     /** @return the linear head on the evidence */
     Linear head();
+
+    /**
+     * @param ps parameters
+     * @param windows normalised windows, {@code (batch, 1, mels, frames)}
+     * @return the evidence the head reads, {@code (batch, evidenceSize)}
+     */
+    NDArray evidence(ParameterStore ps, NDArray windows);
 
     /** @return the length of the evidence vector the head reads */
     int evidenceSize();

@@ -58,7 +58,7 @@ public final class EfficientAtNet extends AbstractBlock implements BaseNetwork {
     private final Map<String, Block> layers = new LinkedHashMap<>();
     private final Linear head;
 
-    /** @param classes outputs of the head */
+    /** @param classes outputs of the head; 0 for none (the main base of a {@link TwoBaseNet}, whose head reads more) */
     public EfficientAtNet(int classes) {
         super(VERSION);
         convBn("features.0", 8, 3, 2, 1);
@@ -80,7 +80,7 @@ public final class EfficientAtNet extends AbstractBlock implements BaseNetwork {
         convBn("features.16", EMBEDDING, 1, 1, 1);
         layer("classifier.2", Linear.builder().setUnits(512).build());
         layer("classifier.5", Linear.builder().setUnits(AUDIOSET_CLASSES).build());
-        head = addChildBlock("head", Linear.builder().setUnits(classes).build());
+        head = classes > 0 ? addChildBlock("head", Linear.builder().setUnits(classes).build()) : null;
     }
 
     @Override
@@ -123,6 +123,11 @@ public final class EfficientAtNet extends AbstractBlock implements BaseNetwork {
         NDArray evidence = evidence(ps, inputs.singletonOrThrow(), null);
         NDArray logits = head.forward(ps, new NDList(evidence), training).singletonOrThrow();
         return new NDList(logits, evidence);
+    }
+
+    @Override
+    public NDArray evidence(ParameterStore ps, NDArray windows) {
+        return evidence(ps, windows, null);
     }
 
     /**
@@ -201,7 +206,9 @@ public final class EfficientAtNet extends AbstractBlock implements BaseNetwork {
                 shape = b.getOutputShapes(new Shape[] {shape})[0];
             }
         }
-        head.initialize(manager, dataType, new Shape(batch, evidenceSize()));
+        if (head != null) {
+            head.initialize(manager, dataType, new Shape(batch, evidenceSize()));
+        }
     }
 
     /**

@@ -153,8 +153,16 @@ public final class GenreModel implements AutoCloseable {
      * shipped one, or one a user learned) only fits the embedding of the base it was trained on.
      */
     private static void requireNamedBase(GenreModel m, String where) throws IOException {
-        ModelConfig.BaseModel base = m.config.base;
-        if (!(m.block instanceof BaseNetwork net) || base == null) {
+        if (m.block instanceof TwoBaseNet two) {
+            requireNamedBase(two.main(), m.config.base, where);
+            requireNamedBase(two.companion(), m.config.companion.base, where);
+        } else if (m.block instanceof BaseNetwork net) {
+            requireNamedBase(net, m.config.base, where);
+        }
+    }
+
+    private static void requireNamedBase(BaseNetwork net, ModelConfig.BaseModel base, String where) throws IOException {
+        if (base == null) {
             return;
         }
         if (base.paramsSha256() == null) {
@@ -206,7 +214,8 @@ public final class GenreModel implements AutoCloseable {
     /**
      * Runs the network on normalised windows.
      *
-     * @param windows {@code count} windows, each {@code nMels × windowFrames} mel-major
+     * @param windows {@code count} windows, each {@link ModelConfig#inputSize} values: {@code nMels × windowFrames}
+     *     mel-major, then any companion patches
      * @param count how many windows
      * @return logits, {@code [count][classes]}
      */
@@ -291,7 +300,7 @@ public final class GenreModel implements AutoCloseable {
 
     /** Copies a batch into the reused native buffer (callers hold this). */
     private NDArray input(NDManager m, float[] windows, int count) {
-        int n = count * config.nMels * config.windowFrames;
+        int n = count * config.inputSize();
         if (input == null || input.capacity() < n) {
             input = ByteBuffer.allocateDirect(n * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
         }

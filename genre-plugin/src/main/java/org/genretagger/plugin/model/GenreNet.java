@@ -24,15 +24,15 @@ public final class GenreNet {
 
     /**
      * @param config the network's name, channels, dropout and the number of classes
-     * @return an uninitialised block taking {@code (batch, 1, nMels, windowFrames)}: this CNN, or a
-     *     {@link PretrainedNet} or {@link EfficientAtNet} when the config names one
+     * @return an uninitialised block taking {@link #inputShape}: this CNN, a {@link PretrainedNet} or
+     *     {@link EfficientAtNet} when the config names one, or a {@link TwoBaseNet} when it has a companion
      */
     public static Block build(ModelConfig config) {
-        if (EfficientAtNet.EFFICIENTAT.equals(config.network)) {
-            return new EfficientAtNet(config.numClasses());
+        if (config.companion != null) {
+            return new TwoBaseNet(config);
         }
         if (!CNN.equals(config.network)) {
-            return PretrainedNet.build(config);
+            return base(config, config.numClasses());
         }
         SequentialBlock net = new SequentialBlock();
         for (int channels : config.channels) {
@@ -54,11 +54,27 @@ public final class GenreNet {
     }
 
     /**
+     * @param config names a pretrained network
+     * @param classes outputs of its head; 0 for none
+     * @return the pretrained network
+     */
+    static BaseNetwork base(ModelConfig config, int classes) {
+        if (EfficientAtNet.EFFICIENTAT.equals(config.network)) {
+            return new EfficientAtNet(classes);
+        }
+        return PretrainedNet.build(config.network, classes);
+    }
+
+    /**
      * @param config the model config
      * @param batch batch size
-     * @return the input shape for a batch of windows
+     * @return the input shape for a batch of windows: {@code (batch, 1, mels, frames)}, or with a
+     *     companion base {@code (batch, inputSize)}
      */
     public static Shape inputShape(ModelConfig config, int batch) {
+        if (config.companion != null) {
+            return new Shape(batch, config.inputSize());
+        }
         return new Shape(batch, 1, config.nMels, config.windowFrames);
     }
 }

@@ -59,6 +59,16 @@ public final class ModelConfig {
     /** The pretrained base the weights start from: its name, source and digests. */
     public BaseModel base = null;
 
+    /**
+     * A second pretrained base heard beside this one, or null: the config of the imported base (its
+     * front end, network, normalisation, patch length and digests; its labels are its own outputs).
+     * Each window's evidence is then this base's followed by the mean of the companion's evidence
+     * (its embedding and its own outputs) over {@link #companionPatches} patches inside the window.
+     */
+    public ModelConfig companion = null;
+    /** Companion patches per window, spread evenly over it. */
+    public int companionPatches = 0;
+
     /** Frames per analysis window. */
     public int windowFrames = 128;
     /** Frames between the starts of consecutive windows. */
@@ -117,6 +127,29 @@ public final class ModelConfig {
         return (double) windowFrames * hopLength / sampleRate;
     }
 
+    /** @return the values of one window as the network takes it: the window, then any companion patches */
+    public int inputSize() {
+        int size = nMels * windowFrames;
+        return companion == null ? size : size + companionPatches * companion.nMels * companion.windowFrames;
+    }
+
+    /**
+     * Where a companion patch starts: the window's start in the companion's frames, plus the patch's
+     * place among {@link #companionPatches} spread evenly from the window's first frame to its last.
+     * Trainer and plugin both cut patches here.
+     *
+     * @param windowStart the window's first frame (this config's frames)
+     * @param patch 0 .. companionPatches - 1
+     * @return the patch's first frame (the companion's frames)
+     */
+    public long companionStart(long windowStart, int patch) {
+        double companionFramesPerFrame = (double) hopLength / sampleRate * companion.sampleRate / companion.hopLength;
+        long first = Math.round(windowStart * companionFramesPerFrame);
+        long span = (long) Math.floor(windowFrames * companionFramesPerFrame);
+        long free = Math.max(0, span - companion.windowFrames);
+        return first + (companionPatches == 1 ? free / 2 : free * patch / (companionPatches - 1));
+    }
+
     /** @return the window hop in seconds */
     public double windowHopSeconds() {
         return (double) windowHopFrames * hopLength / sampleRate;
@@ -172,6 +205,12 @@ public final class ModelConfig {
         }
         if (windowFrames < 16 || windowHopFrames < 1) {
             throw new IllegalArgumentException("model config: window too short");
+        }
+        if (companion != null) {
+            companion.validate();
+            if (companionPatches < 1) {
+                throw new IllegalArgumentException("model config: a companion base needs companionPatches >= 1");
+            }
         }
     }
 }

@@ -80,11 +80,12 @@ public final class PretrainedNet extends AbstractBlock implements BaseNetwork {
     }
 
     /**
-     * @param config names the network and the classes of the head
+     * @param network {@link #MUSICNN} or {@link #VGG}
+     * @param classes outputs of the head
      * @return an uninitialised block
      */
-    public static PretrainedNet build(ModelConfig config) {
-        return new PretrainedNet(config.network, config.numClasses());
+    static PretrainedNet build(String network, int classes) {
+        return new PretrainedNet(network, classes);
     }
 
     @Override
@@ -127,11 +128,20 @@ public final class PretrainedNet extends AbstractBlock implements BaseNetwork {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        // The analyzer's windows are mel-major; the Keras graphs are time-major (time as height).
-        NDArray x = inputs.singletonOrThrow().transpose(0, 1, 3, 2);
-        NDArray emb = MUSICNN.equals(kind) ? musicnn(ps, x) : vgg(ps, x);
+        NDArray emb = evidence(ps, inputs.singletonOrThrow());
         NDArray logits = head.forward(ps, new NDList(emb), training).singletonOrThrow();
         return new NDList(logits, emb);
+    }
+
+    /**
+     * @param windows {@code (B, 1, 96 mels, 187 frames)}, as the analyzer cuts them
+     * @return the embedding (this network's evidence), {@code (B, embeddingSize)}
+     */
+    @Override
+    public NDArray evidence(ParameterStore ps, NDArray windows) {
+        // The analyzer's windows are mel-major; the Keras graphs are time-major (time as height).
+        NDArray x = windows.transpose(0, 1, 3, 2);
+        return MUSICNN.equals(kind) ? musicnn(ps, x) : vgg(ps, x);
     }
 
     /** @param x {@code (B, 1, 187, 96)} */

@@ -96,8 +96,12 @@ class GenreModelTest {
 
     /** Every array of a pretrained network but its head's, by {@code layer.parameter}. */
     private static Map<String, float[]> baseArrays(GenreModel m) {
+        return baseArrays((BaseNetwork) m.djlModel().getBlock());
+    }
+
+    private static Map<String, float[]> baseArrays(BaseNetwork net) {
         Map<String, float[]> arrays = new LinkedHashMap<>();
-        for (Map.Entry<String, Block> layer : ((BaseNetwork) m.djlModel().getBlock()).baseLayers().entrySet()) {
+        for (Map.Entry<String, Block> layer : net.baseLayers().entrySet()) {
             for (Pair<String, Parameter> p : layer.getValue().getParameters()) {
                 arrays.put(layer.getKey() + "." + p.getKey(), p.getValue().getArray().toFloatArray());
             }
@@ -112,12 +116,33 @@ class GenreModelTest {
         try (GenreModel model = GenreModel.load(MODELS);
                 GenreModel base = GenreModel.load(MODELS.resolve("pretrained").resolve(shipped.base.name()))) {
             assertEquals(base.config().base, model.config().base, "the shipped config names the imported base as imported");
-            Map<String, float[]> ours = baseArrays(model);
-            Map<String, float[]> theirs = baseArrays(base);
-            assertEquals(theirs.keySet(), ours.keySet());
-            for (String k : theirs.keySet()) {
-                assertArrayEquals(theirs.get(k), ours.get(k), "base array " + k);
+            if (model.djlModel().getBlock() instanceof TwoBaseNet two) {
+                assertSameArrays(baseArrays(base), baseArrays(two.main()));
+                try (GenreModel companion = GenreModel.load(MODELS.resolve("pretrained").resolve(shipped.companion.base.name()))) {
+                    assertEquals(companion.config().base, model.config().companion.base, "the companion as imported");
+                    Map<String, float[]> theirs = baseArrays(companion);
+                    theirs.put("head.weight", headArray(companion, "weight"));
+                    theirs.put("head.bias", headArray(companion, "bias"));
+                    Map<String, float[]> ours = baseArrays(two.companion());
+                    ours.put("head.weight", two.companion().head().getParameters().get("weight").getArray().toFloatArray());
+                    ours.put("head.bias", two.companion().head().getParameters().get("bias").getArray().toFloatArray());
+                    assertSameArrays(theirs, ours);
+                }
+            } else {
+                assertSameArrays(baseArrays(base), baseArrays(model));
             }
+        }
+    }
+
+    /** The imported companion's own output layer, which the shipped model keeps as evidence. */
+    private static float[] headArray(GenreModel m, String name) {
+        return ((BaseNetwork) m.djlModel().getBlock()).head().getParameters().get(name).getArray().toFloatArray();
+    }
+
+    private static void assertSameArrays(Map<String, float[]> theirs, Map<String, float[]> ours) {
+        assertEquals(theirs.keySet(), ours.keySet());
+        for (String k : theirs.keySet()) {
+            assertArrayEquals(theirs.get(k), ours.get(k), "base array " + k);
         }
     }
 

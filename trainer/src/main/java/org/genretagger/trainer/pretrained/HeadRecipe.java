@@ -54,6 +54,8 @@ import org.genretagger.trainer.data.FeatureCache;
  * Without outside music it falls back to GTZAN's two splits. The shipped head is fitted on everything.
  *
  * @param base the pretrained model folder
+ * @param companion a second pretrained model folder heard beside it (see {@link ModelConfig#companion}), or null
+ * @param companionPatches the companion's patches per window
  * @param outside a folder of labelled outside music with {@code labels.tsv} (see {@link ArtistClips}); null for none
  * @param variants augmented variants per clip
  * @param patches random patches embedded per augmented variant
@@ -62,8 +64,8 @@ import org.genretagger.trainer.data.FeatureCache;
  * @param level whether windows are brought to the training clips' median level (see {@link ModelConfig#levelDb})
  * @param seed decides augmentation, patches, folds and generated clips
  */
-public record HeadRecipe(Path base, Path outside, int variants, int patches, double balance, int notMusic, boolean level,
-        long seed) {
+public record HeadRecipe(Path base, Path companion, int companionPatches, Path outside, int variants, int patches, double balance,
+        int notMusic, boolean level, long seed) {
     /** Regularisation strengths tried. */
     static final double[] L2 = {1e-3, 1e-2, 1e-1, 3e-1};
     /** Weights of an outside clip against a GTZAN clip tried. */
@@ -96,9 +98,14 @@ public record HeadRecipe(Path base, Path outside, int variants, int patches, dou
     public int run(String name, List<String> labels, List<String> genres, Dataset.Split split, Path workDir, Path out,
             String command, PrintStream log) throws IOException {
         long started = System.nanoTime();
-        try (GenreModel pretrained = GenreModel.load(base)) {
+        try (GenreModel pretrained = GenreModel.load(base);
+                GenreModel second = companion != null ? GenreModel.load(companion) : null) {
             ModelConfig bc = pretrained.config();
             ModelConfig config = bc.copy();
+            if (second != null) {
+                config.companion = second.config().copy();
+                config.companionPatches = companionPatches;
+            }
             config.name = name;
             config.version = LocalDate.now().toString();
             config.base = bc.base;
@@ -134,154 +141,170 @@ public record HeadRecipe(Path base, Path outside, int variants, int patches, dou
                     nm.size(), l.size());
 
             Augmentation augment = Augmenter.defaults().then(ChannelAugmenter.defaults());
-            String id = String.format(Locale.ROOT, "sr%d-fft%d-win%d%s-hop%d-mel%d%s-pre%.2f-%s-seed%d-%s", config.sampleRate,
-                    config.nFft, config.winLength, config.symmetricWindow ? "s" : "p", config.hopLength, config.nMels,
-                    config.melScale, config.preEmphasis, config.reflectPad ? "reflect" : "zeros", seed,
-                    Integer.toHexString(augment.toString().hashCode()));
-            FeatureCache frames = new FeatureCache(workDir.resolve("cache").resolve(id), config, augment, seed);
-            int workers = Runtime.getRuntime().availableProcessors();
-            try (ProgressBar bar = Training.bar("features", (long) all.size() * (variants + 1))) {
-                frames.prepare(all, variants, workers, bar::stepBy);
-            }
+            String id = featureId(config, augment);
+            FeatureCache frames = features(config, augment, workDir, all);
+            FeatureCache companionFrames = second != null ? features(config.companion, augment, workDir, all) : null;
             if (level) {
                 config.levelDb = medianLevelDb(frames, split.train(), config.windowFrames);
                 log.printf("windows brought to %.1f dB (median of the training clips' patches)%n", config.levelDb);
             }
             String embeddingsId = id + "-" + bc.base.sha256().substring(0, 12) + "-p" + patches
-                    + (config.levelDb != null ? String.format(Locale.ROOT, "-level%.2f", config.levelDb) : "");
-            HeadTraining t = new HeadTraining(pretrained, config, frames, workDir.resolve("embeddings").resolve(embeddingsId), patches, seed);
-            t.embed(all, variants);
+                    + (config.levelDb != null ? String.format(Locale.ROOT, "-level%.2f", config.levelDb) : "")
+                    + (second != null ? "-with-" + featureId(config.companion, augment) + "-" + config.companion.base.sha256()
+                            .substring(0, 12) + "-x" + companionPatches : "");
+            try (GenreModel both = second != null ? HeadTraining.withBases(config, pretrained, second) : null) {
+                HeadTraining t = new HeadTraining(both != null ? both : pretrained, config, frames, companionFrames,
+                        workDir.resolve("embeddings").resolve(embeddingsId), patches, seed);
+                t.embed(all, variants);
 
-            Folds folds = new Folds(t, split, outsideSet, nm, variants, balance, seed);
-            List<Setting> grid = new ArrayList<>();
-            for (double w : outsideClips.isEmpty() ? new double[] {1} : OUTSIDE_WEIGHT) {
-                for (double l2 : L2) {
-                    grid.add(new Setting(l2, w));
-                }
-            }
-            // Every setting's cross-validated predictions: each outside artist fold (and a share of the
-            // not-music clips) by a head fitted without it, GTZAN's validation split by one fitted without it.
-            List<Map<Clip, float[][]>> cv = grid.parallelStream().map(folds::crossValidate).toList();
-            // Each outside fold keeps the predictions of the setting that scored best on the other folds,
-            // so no fold's figures chose its own setting. The shipped setting scores best on all of them.
-            Map<Clip, float[][]> oof = new HashMap<>();
-            List<String> choices = new ArrayList<>();
-            Set<Integer> everyFold = new TreeSet<>();
-            for (int k = 0; k < (outsideClips.isEmpty() ? 0 : FOLDS); k++) {
-                everyFold.add(k);
-            }
-            for (int k : everyFold) {
-                Set<Integer> others = new TreeSet<>(everyFold);
-                others.remove(k);
-                int s = folds.best(grid, cv, others);
-                choices.add(grid.get(s).toString());
-                log.printf("outside fold %d (%d clips): %s%n", k, folds.outsideFold(k).size(), grid.get(s));
-                for (Clip c : folds.outsideFold(k)) {
-                    oof.put(c, cv.get(s).get(c));
-                }
-                for (Clip c : folds.notMusicFold(k)) {
-                    oof.put(c, cv.get(s).get(c));
-                }
-            }
-            int chosenIndex = folds.best(grid, cv, everyFold);
-            Setting chosen = grid.get(chosenIndex);
-            log.printf("shipped setting: %s%n", chosen);
-            // GTZAN out of fold: the validation split as cross-validated, the training split by a head fitted without it.
-            for (Clip c : split.valid()) {
-                oof.put(c, cv.get(chosenIndex).get(c));
-            }
-            oof.putAll(folds.predictWithout(chosen, split.train()));
-            if (outsideClips.isEmpty()) {
-                // Without outside folds, not-music clips are scored in two halves.
-                int cut = nm.size() / 2;
-                for (List<Clip> half : List.of(nm.subList(0, cut), nm.subList(cut, nm.size()))) {
-                    if (!half.isEmpty()) {
-                        oof.putAll(folds.predictWithout(chosen, half));
+                Folds folds = new Folds(t, split, outsideSet, nm, variants, balance, seed);
+                List<Setting> grid = new ArrayList<>();
+                for (double w : outsideClips.isEmpty() ? new double[] {1} : OUTSIDE_WEIGHT) {
+                    for (double l2 : L2) {
+                        grid.add(new Setting(l2, w));
                     }
                 }
-            }
-
-            // Calibration on every out-of-fold prediction, then the threshold.
-            List<Clip> oofClips = new ArrayList<>(oof.keySet());
-            oofClips.sort((a, b) -> a.key().compareTo(b.key()));
-            List<float[][]> oofLogits = oofClips.stream().map(oof::get).toList();
-            int[] oofTruth = t.truth(oofClips);
-            double temperature = Calibration.fitTemperature(oofLogits, oofTruth);
-            double eceBefore = Calibration.expectedCalibrationError(Calibration.trackProbabilities(oofLogits, 1), oofTruth);
-            double eceAfter = Calibration.expectedCalibrationError(Calibration.trackProbabilities(oofLogits, temperature), oofTruth);
-            config.temperature = temperature;
-            int nmIndex = config.notMusicLabel == null ? -1 : l.indexOf(config.notMusicLabel);
-            Set<Clip> outsideOnes = new HashSet<>(outsideClips);
-            Set<Clip> gtzanOnes = new HashSet<>(gtzan);
-            // Chosen on the music users own when there is some: GTZAN's clips are easier than theirs.
-            Written thresholdSet = Written.of(oofClips.stream().filter(outsideOnes.isEmpty() ? gtzanOnes::contains : outsideOnes::contains)
-                    .toList(), oof, t, temperature, nmIndex);
-            ConfidenceThreshold.Choice threshold = ConfidenceThreshold.choose(thresholdSet.top, thresholdSet.right);
-            config.defaultMinConfidence = threshold.threshold();
-            // The sentence users read: outside tracks, each fold at a threshold chosen without it.
-            String crossFitted = "";
-            if (!outsideClips.isEmpty()) {
-                int written = 0;
-                int right = 0;
-                for (int k = 0; k < FOLDS; k++) {
-                    Set<Clip> fold = new HashSet<>(folds.outsideFold(k));
-                    Written others = Written.of(oofClips.stream().filter(c -> outsideOnes.contains(c) && !fold.contains(c)).toList(),
-                            oof, t, temperature, nmIndex);
-                    double th = ConfidenceThreshold.choose(others.top, others.right).threshold();
-                    Written mine = Written.of(folds.outsideFold(k), oof, t, temperature, nmIndex);
-                    for (int i = 0; i < mine.top.length; i++) {
-                        if (mine.top[i] >= th) {
-                            written++;
-                            right += mine.right[i] ? 1 : 0;
+                // Every setting's cross-validated predictions: each outside artist fold (and a share of the
+                // not-music clips) by a head fitted without it, GTZAN's validation split by one fitted without it.
+                List<Map<Clip, float[][]>> cv = grid.parallelStream().map(folds::crossValidate).toList();
+                // Each outside fold keeps the predictions of the setting that scored best on the other folds,
+                // so no fold's figures chose its own setting. The shipped setting scores best on all of them.
+                Map<Clip, float[][]> oof = new HashMap<>();
+                List<String> choices = new ArrayList<>();
+                Set<Integer> everyFold = new TreeSet<>();
+                for (int k = 0; k < (outsideClips.isEmpty() ? 0 : FOLDS); k++) {
+                    everyFold.add(k);
+                }
+                for (int k : everyFold) {
+                    Set<Integer> others = new TreeSet<>(everyFold);
+                    others.remove(k);
+                    int s = folds.best(grid, cv, others);
+                    choices.add(grid.get(s).toString());
+                    log.printf("outside fold %d (%d clips): %s%n", k, folds.outsideFold(k).size(), grid.get(s));
+                    for (Clip c : folds.outsideFold(k)) {
+                        oof.put(c, cv.get(s).get(c));
+                    }
+                    for (Clip c : folds.notMusicFold(k)) {
+                        oof.put(c, cv.get(s).get(c));
+                    }
+                }
+                int chosenIndex = folds.best(grid, cv, everyFold);
+                Setting chosen = grid.get(chosenIndex);
+                log.printf("shipped setting: %s%n", chosen);
+                // GTZAN out of fold: the validation split as cross-validated, the training split by a head fitted without it.
+                for (Clip c : split.valid()) {
+                    oof.put(c, cv.get(chosenIndex).get(c));
+                }
+                oof.putAll(folds.predictWithout(chosen, split.train()));
+                if (outsideClips.isEmpty()) {
+                    // Without outside folds, not-music clips are scored in two halves.
+                    int cut = nm.size() / 2;
+                    for (List<Clip> half : List.of(nm.subList(0, cut), nm.subList(cut, nm.size()))) {
+                        if (!half.isEmpty()) {
+                            oof.putAll(folds.predictWithout(chosen, half));
                         }
                     }
                 }
-                crossFitted = String.format(Locale.ROOT, " On %d tracks of outside music (%d artists), each scored at a threshold "
-                        + "chosen without its artists, %.0f%% of written tags were right and %.0f%% of tracks got one.",
-                        outsideClips.size(), new HashSet<>(outsideSet.artist().values()).size(), 100.0 * right / Math.max(1, written),
-                        100.0 * written / outsideClips.size());
-            }
-            config.thresholdMeaning = threshold.describe(outsideOnes.isEmpty() ? "out-of-fold GTZAN music" : "out-of-fold outside music")
-                    + crossFitted;
-            log.printf("temperature %.3f (out-of-fold ECE %.3f -> %.3f); %s%n", temperature, eceBefore, eceAfter, config.thresholdMeaning);
 
-            // Windows per track: on full-length tracks joined from outside clips of one genre, or
-            // without outside music on GTZAN's out-of-fold clips.
-            List<LongTracks.Track> tracks = outsideClips.isEmpty() ? new ArrayList<>() : LongTracks.build(folds, oof, t, seed);
-            boolean joined = !tracks.isEmpty();
-            if (!joined) {
-                int[] truth = t.truth(gtzan);
-                for (int i = 0; i < gtzan.size(); i++) {
-                    tracks.add(new LongTracks.Track(oof.get(gtzan.get(i)), truth[i]));
+                // Calibration on every out-of-fold prediction, then the threshold.
+                List<Clip> oofClips = new ArrayList<>(oof.keySet());
+                oofClips.sort((a, b) -> a.key().compareTo(b.key()));
+                List<float[][]> oofLogits = oofClips.stream().map(oof::get).toList();
+                int[] oofTruth = t.truth(oofClips);
+                double temperature = Calibration.fitTemperature(oofLogits, oofTruth);
+                double eceBefore = Calibration.expectedCalibrationError(Calibration.trackProbabilities(oofLogits, 1), oofTruth);
+                double eceAfter = Calibration.expectedCalibrationError(Calibration.trackProbabilities(oofLogits, temperature), oofTruth);
+                config.temperature = temperature;
+                int nmIndex = config.notMusicLabel == null ? -1 : l.indexOf(config.notMusicLabel);
+                Set<Clip> outsideOnes = new HashSet<>(outsideClips);
+                Set<Clip> gtzanOnes = new HashSet<>(gtzan);
+                // Chosen on the music users own when there is some: GTZAN's clips are easier than theirs.
+                Written thresholdSet = Written.of(oofClips.stream().filter(outsideOnes.isEmpty() ? gtzanOnes::contains : outsideOnes::contains)
+                        .toList(), oof, t, temperature, nmIndex);
+                ConfidenceThreshold.Choice threshold = ConfidenceThreshold.choose(thresholdSet.top, thresholdSet.right);
+                config.defaultMinConfidence = threshold.threshold();
+                // The sentence users read: outside tracks, each fold at a threshold chosen without it.
+                String crossFitted = "";
+                if (!outsideClips.isEmpty()) {
+                    int written = 0;
+                    int right = 0;
+                    for (int k = 0; k < FOLDS; k++) {
+                        Set<Clip> fold = new HashSet<>(folds.outsideFold(k));
+                        Written others = Written.of(oofClips.stream().filter(c -> outsideOnes.contains(c) && !fold.contains(c)).toList(),
+                                oof, t, temperature, nmIndex);
+                        double th = ConfidenceThreshold.choose(others.top, others.right).threshold();
+                        Written mine = Written.of(folds.outsideFold(k), oof, t, temperature, nmIndex);
+                        for (int i = 0; i < mine.top.length; i++) {
+                            if (mine.top[i] >= th) {
+                                written++;
+                                right += mine.right[i] ? 1 : 0;
+                            }
+                        }
+                    }
+                    crossFitted = String.format(Locale.ROOT, " On %d tracks of outside music (%d artists), each scored at a threshold "
+                            + "chosen without its artists, %.0f%% of written tags were right and %.0f%% of tracks got one.",
+                            outsideClips.size(), new HashSet<>(outsideSet.artist().values()).size(), 100.0 * right / Math.max(1, written),
+                            100.0 * written / outsideClips.size());
                 }
-            }
-            LongTracks.Curve windows = LongTracks.curve(tracks, WINDOW_CURVE, temperature, config.windowSeconds(), log);
-            config.defaultSampleWindows = windows.windows();
+                config.thresholdMeaning = threshold.describe(outsideOnes.isEmpty() ? "out-of-fold GTZAN music" : "out-of-fold outside music")
+                        + crossFitted;
+                log.printf("temperature %.3f (out-of-fold ECE %.3f -> %.3f); %s%n", temperature, eceBefore, eceAfter, config.thresholdMeaning);
 
-            // The validation figures, through the plugin's own decode and inference path.
-            Path validationModel = workDir.resolve("validation-model");
-            SoftmaxRegression onTrain = folds.fitWithout(chosen, new HashSet<>(split.valid()));
-            t.save(onTrain, validationModel);
-            Evaluation.Result r;
-            String robustness;
-            try (GenreModel vm = GenreModel.load(validationModel)) {
-                r = Evaluation.run(vm, split.valid(), Analysis.FULL, out, log);
-                log.println("robustness (validation music clips, default analysis):");
-                robustness = Robustness.table(vm, split.valid(), new Analysis(config.defaultSampleWindows),
-                        workDir.resolve("degraded"), log);
-            }
+                // Windows per track: on full-length tracks joined from outside clips of one genre, or
+                // without outside music on GTZAN's out-of-fold clips.
+                List<LongTracks.Track> tracks = outsideClips.isEmpty() ? new ArrayList<>() : LongTracks.build(folds, oof, t, seed);
+                boolean joined = !tracks.isEmpty();
+                if (!joined) {
+                    int[] truth = t.truth(gtzan);
+                    for (int i = 0; i < gtzan.size(); i++) {
+                        tracks.add(new LongTracks.Track(oof.get(gtzan.get(i)), truth[i]));
+                    }
+                }
+                LongTracks.Curve windows = LongTracks.curve(tracks, WINDOW_CURVE, temperature, config.windowSeconds(), log);
+                config.defaultSampleWindows = windows.windows();
 
-            SoftmaxRegression shipped = folds.fitWithout(chosen, Set.of());
-            Files.createDirectories(out);
-            t.save(shipped, out);
-            double minutes = (System.nanoTime() - started) / 60e9;
-            new HeadReport(config, bc, split, outsideSet, folds, nm, grid, choices, chosen, r, oof, t, eceBefore, eceAfter,
-                    threshold, joined ? "full-length tracks joined from outside clips" : "GTZAN's out-of-fold clips",
-                    windows.table(), robustness, augment.toString(), command, minutes, variants, patches, balance)
-                    .write(out.resolve("REPORT.md"));
-            log.printf("model written to %s in %.1f minutes%n", out, minutes);
-            return 0;
+                // The validation figures, through the plugin's own decode and inference path.
+                Path validationModel = workDir.resolve("validation-model");
+                SoftmaxRegression onTrain = folds.fitWithout(chosen, new HashSet<>(split.valid()));
+                t.save(onTrain, validationModel);
+                Evaluation.Result r;
+                String robustness;
+                try (GenreModel vm = GenreModel.load(validationModel)) {
+                    r = Evaluation.run(vm, split.valid(), Analysis.FULL, out, log);
+                    log.println("robustness (validation music clips, default analysis):");
+                    robustness = Robustness.table(vm, split.valid(), new Analysis(config.defaultSampleWindows),
+                            workDir.resolve("degraded"), log);
+                }
+
+                SoftmaxRegression shipped = folds.fitWithout(chosen, Set.of());
+                Files.createDirectories(out);
+                t.save(shipped, out);
+                double minutes = (System.nanoTime() - started) / 60e9;
+                new HeadReport(config, bc, split, outsideSet, folds, nm, grid, choices, chosen, r, oof, t, eceBefore, eceAfter,
+                        threshold, joined ? "full-length tracks joined from outside clips" : "GTZAN's out-of-fold clips",
+                        windows.table(), robustness, augment.toString(), command, minutes, variants, patches, balance)
+                        .write(out.resolve("REPORT.md"));
+                log.printf("model written to %s in %.1f minutes%n", out, minutes);
+                return 0;
+            }
         }
+    }
+
+    /** Names a front end's cached frames. */
+    private String featureId(ModelConfig c, Augmentation augment) {
+        return String.format(Locale.ROOT, "sr%d-fft%d-win%d%s-hop%d-mel%d%s-pre%.2f-%s-seed%d-%s", c.sampleRate,
+                c.nFft, c.winLength, c.symmetricWindow ? "s" : "p", c.hopLength, c.nMels,
+                c.melScale, c.preEmphasis, c.reflectPad ? "reflect" : "zeros", seed,
+                Integer.toHexString(augment.toString().hashCode()));
+    }
+
+    /** The front end's frames of every clip and variant, computed where not cached. */
+    private FeatureCache features(ModelConfig c, Augmentation augment, Path workDir, List<Clip> clips) throws IOException {
+        FeatureCache frames = new FeatureCache(workDir.resolve("cache").resolve(featureId(c, augment)), c, augment, seed);
+        try (ProgressBar bar = Training.bar("features " + c.sampleRate + " Hz", (long) clips.size() * (variants + 1))) {
+            frames.prepare(clips, variants, Runtime.getRuntime().availableProcessors(), bar::stepBy);
+        }
+        return frames;
     }
 
     /** Per track: the calibrated probability of its top genre (0 when not music won) and whether it was right. */

@@ -35,6 +35,11 @@ record HeadReport(ModelConfig c, ModelConfig bc, Dataset.Split split, ArtistClip
                 .append(bc.base.source()).append(", sha256 `").append(bc.base.sha256())
                 .append("`; licence notices in `pretrained/`): its embedding")
                 .append(c.network.equals("efficientat") ? " and its own 527 AudioSet outputs (genres and sounds)" : "")
+                .append(c.companion == null ? "" : String.format(Locale.ROOT, "; beside it a second frozen network (%s, %s, sha256 `%s`) "
+                        + "on %d patch%s of %.1f s inside each window: its embedding and its own %d outputs (%s, ...), averaged over "
+                        + "the patches", c.companion.base.name(), c.companion.base.source(), c.companion.base.sha256(),
+                        c.companionPatches, c.companionPatches == 1 ? "" : "es", c.companion.windowSeconds(), c.companion.numClasses(),
+                        String.join(", ", c.companion.labels.subList(0, Math.min(5, c.companion.labels.size())))))
                 .append(". Trained on GTZAN clips").append(outside.clips().isEmpty() ? "" : ", on music from outside GTZAN")
                 .append(notMusic.isEmpty() ? "" : " and on generated not-music clips (speech, noise, tones, hum, clicks, near-silence)")
                 .append(".\n\nWritten by the trainer; do not edit. Rebuild:\n\n    ").append(command).append("\n\n");
@@ -54,6 +59,12 @@ record HeadReport(ModelConfig c, ModelConfig bc, Dataset.Split split, ArtistClip
         s.append(String.format(Locale.ROOT, "- Front end: %d Hz, n_fft %d (window %d), hop %d, %d %s mels, normalisation `%s`; %d-frame (%.1f s) windows.%n",
                 c.sampleRate, c.nFft, c.winLength > 0 ? c.winLength : c.nFft, c.hopLength, c.nMels, c.melScale, c.normalisation,
                 c.windowFrames, c.windowSeconds()));
+        if (c.companion != null) {
+            ModelConfig m = c.companion;
+            s.append(String.format(Locale.ROOT, "- Companion front end: %d Hz, n_fft %d, hop %d, %d %s mels, normalisation `%s`; "
+                    + "%d patch%s of %d frames (%.1f s) per window, spread evenly over it.%n", m.sampleRate, m.nFft, m.hopLength, m.nMels,
+                    m.melScale, m.normalisation, c.companionPatches, c.companionPatches == 1 ? "" : "es", m.windowFrames, m.windowSeconds()));
+        }
         s.append(String.format(Locale.ROOT, "- Head: softmax regression on the evidence of every window, class balance exponent %.1f, "
                 + "each clip weighing the same whatever its windows%s.%n", balance,
                 variants > 0 ? String.format(Locale.ROOT, ", clean and %d augmented variants (%d random windows each; %s)", variants, patches, augment) : ""));

@@ -19,6 +19,7 @@ import org.genretagger.plugin.features.Npy;
 import org.genretagger.plugin.model.GenreModel;
 import org.genretagger.plugin.model.ModelConfig;
 import org.genretagger.plugin.model.BaseNetwork;
+import org.genretagger.plugin.model.TwoBaseNet;
 import org.genretagger.plugin.model.WindowNormaliser;
 import org.genretagger.trainer.Training;
 import org.genretagger.trainer.data.Clip;
@@ -38,23 +39,29 @@ public final class HeadTraining {
     private final GenreModel base;
     private final ModelConfig config;
     private final FeatureCache frames;
+    /** The companion base's frames of every clip and variant, or null without a companion. */
+    private final FeatureCache companionFrames;
     private final Path cacheDir;
     private final int patchesPerVariant;
     private final long seed;
     private final Map<String, float[][]> embeddings = new HashMap<>();
 
     /**
-     * @param base the pretrained network (its own head is ignored)
+     * @param base the pretrained network (its own head is ignored): the imported base, or for a config
+     *     with a companion the {@link #withBases} of both
      * @param config the genre model's config: the base's front end, the genre labels
      * @param frames mel frames of every clip and variant, prepared
+     * @param companionFrames the companion's frames of the same, prepared; null without a companion
      * @param cacheDir where embeddings are kept between runs
      * @param patchesPerVariant random patches embedded per augmented variant (clean clips: every patch)
      * @param seed decides the random patches
      */
-    public HeadTraining(GenreModel base, ModelConfig config, FeatureCache frames, Path cacheDir, int patchesPerVariant, long seed) {
+    public HeadTraining(GenreModel base, ModelConfig config, FeatureCache frames, FeatureCache companionFrames, Path cacheDir,
+            int patchesPerVariant, long seed) {
         this.base = base;
         this.config = config;
         this.frames = frames;
+        this.companionFrames = companionFrames;
         this.cacheDir = cacheDir;
         this.patchesPerVariant = patchesPerVariant;
         this.seed = seed;
@@ -89,7 +96,7 @@ public final class HeadTraining {
             }
         }
         int wf = config.windowFrames;
-        int size = config.nMels * wf;
+        int size = config.inputSize();
         try (ProgressBar bar = Training.bar("embeddings", todo.size())) {
             float[] batch = new float[BATCH * size];
             // Windows of several items share a batch; an item is saved once all its rows are in.
@@ -99,12 +106,13 @@ public final class HeadTraining {
             List<float[][]> pendingOut = new ArrayList<>();
             for (Item it : todo) {
                 float[][] f = padded(frames.frames(it.clip(), it.variant()), wf);
+                float[][] cf = companionFrames == null ? null : companionFrames.frames(it.clip(), it.variant());
                 int[] starts = starts(f.length, it);
                 float[][] out = new float[starts.length][];
                 pending.add(it);
                 pendingOut.add(out);
                 for (int p = 0; p < starts.length; p++) {
-                    WindowNormaliser.normalise(config, f, starts[p], wf, batch, slotOut.size() * size);
+                    inputRow(config, f, cf, starts[p], batch, slotOut.size() * size);
                     slotOut.add(out);
                     slotRow.add(p);
                     if (slotOut.size() == BATCH) {
@@ -157,6 +165,65 @@ public final class HeadTraining {
             s[i] = rng.nextInt(frameCount - wf + 1);
         }
         return s;
+    }
+
+    /**
+     * One window as the network takes it, cut where the plugin cuts it: the normalised window, then
+     * any companion patches inside it (silence past the clip's end).
+     *
+     * @param config the model's config
+     * @param frames the clip's frames
+     * @param companionFrames the clip's companion frames; null without a companion
+     * @param windowStart the window's first frame
+     * @param out destination of {@link ModelConfig#inputSize} values
+     * @param offset where the row starts in {@code out}
+     */
+    public static void inputRow(ModelConfig config, float[][] frames, float[][] companionFrames, int windowStart, float[] out,
+            int offset) {
+        WindowNormaliser.normalise(config, frames, windowStart, config.windowFrames, out, offset);
+        if (companionFrames == null) {
+            return;
+        }
+        float[][] cf = companionFrames;
+        ModelConfig c = config.companion;
+        int wf = c.windowFrames;
+        float[][] patch = new float[wf][];
+        for (int p = 0; p < config.companionPatches; p++) {
+            long s = config.companionStart(windowStart, p);
+            for (int i = 0; i < wf; i++) {
+                patch[i] = s + i < cf.length ? cf[(int) (s + i)] : new float[c.nMels];
+            }
+            WindowNormaliser.normalise(c, patch, 0, wf, out, offset + config.nMels * config.windowFrames + p * c.nMels * wf);
+        }
+    }
+
+    /**
+     * The network a head on two bases reads: the config's, with the main base's layers and the
+     * companion's (its own output layer too) copied from their imported models.
+     *
+     * @param config a config with a companion
+     * @param main the imported main base
+     * @param companion the imported companion base
+     * @return the model (its head untrained)
+     */
+    static GenreModel withBases(ModelConfig config, GenreModel main, GenreModel companion) {
+        GenreModel model = GenreModel.create(config);
+        TwoBaseNet net = (TwoBaseNet) model.djlModel().getBlock();
+        copyLayers(net.main().baseLayers(), ((BaseNetwork) main.djlModel().getBlock()).baseLayers());
+        BaseNetwork from = (BaseNetwork) companion.djlModel().getBlock();
+        copyLayers(net.companion().baseLayers(), from.baseLayers());
+        copyLayers(Map.of("head", net.companion().head()), Map.of("head", from.head()));
+        return model;
+    }
+
+    /** Copies each layer's parameters from the layer of the same name. */
+    private static void copyLayers(Map<String, ? extends Block> to, Map<String, ? extends Block> from) {
+        for (Map.Entry<String, ? extends Block> e : to.entrySet()) {
+            Block src = from.get(e.getKey());
+            for (var p : e.getValue().getParameters()) {
+                p.getValue().getArray().set(src.getParameters().get(p.getKey()).getArray().toFloatArray());
+            }
+        }
     }
 
     private static float[][] padded(float[][] f, int wf) {
@@ -298,13 +365,7 @@ public final class HeadTraining {
     public void save(SoftmaxRegression head, Path out) throws IOException {
         try (GenreModel model = GenreModel.create(config)) {
             BaseNetwork net = (BaseNetwork) model.djlModel().getBlock();
-            BaseNetwork from = (BaseNetwork) base.djlModel().getBlock();
-            for (Map.Entry<String, Block> e : net.baseLayers().entrySet()) {
-                Block src = from.baseLayers().get(e.getKey());
-                for (var p : e.getValue().getParameters()) {
-                    p.getValue().getArray().set(src.getParameters().get(p.getKey()).getArray().toFloatArray());
-                }
-            }
+            copyLayers(net.baseLayers(), ((BaseNetwork) base.djlModel().getBlock()).baseLayers());
             int k = head.bias().length;
             int d = head.weights()[0].length;
             float[] flat = new float[k * d];
