@@ -31,6 +31,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * first partition written, and later a driver is killed the same way and its run resumed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 60, unit = java.util.concurrent.TimeUnit.MINUTES) // only a guard against a hang: no step waits for a set time
 class StandaloneClusterIT {
     /** The job's line as a partition's rows are committed. */
     private static final Pattern WRITTEN = Pattern.compile("genre-spark: partition (\\d+) written, \\d+ rows \\((\\d+) of (\\d+) partitions; executor (\\S+)\\)");
@@ -132,13 +134,13 @@ class StandaloneClusterIT {
     void aWorkerKilledMidRunStillGivesEveryTrackOnceWithTheDesktopToolsVerdict() throws Exception {
         Path out = dir.resolve("out-cluster");
         StandaloneCluster.Child driver = submit("driver-1", out);
-        Matcher first = driver.await(WRITTEN, 300);
+        Matcher first = driver.await(WRITTEN);
         // The executor that just committed a partition is now at the start of its next one: its
         // worker dies mid-run, and no commit is cut in half.
         StandaloneCluster.Worker victim = cluster.workerOf(first.group(4));
         StandaloneCluster.kill(victim);
         long writtenAtKill = driver.lines.stream().filter(l -> WRITTEN.matcher(l).find()).count();
-        int rc = driver.waitFor(300);
+        int rc = driver.waitFor();
 
         assertEquals(GenreSparkJob.SOME_FAILED, rc, driver.output());
         assertTrue(writtenAtKill < PARTITIONS, "the worker died with partitions still to do: " + writtenAtKill);
@@ -206,7 +208,7 @@ class StandaloneClusterIT {
     void aDeadDriverKeepsTheWrittenPartitionsAndResumeAddsTheRest() throws Exception {
         Path out = dir.resolve("out-resumed");
         StandaloneCluster.Child driver = submit("driver-2", out);
-        driver.await(WRITTEN, 300);
+        driver.await(WRITTEN);
         driver.kill();
         Map<String, JsonObject> kept = rows(out, false);
         assertFalse(kept.isEmpty(), "the partitions committed before the driver died are in OUT");
@@ -214,7 +216,7 @@ class StandaloneClusterIT {
         assertFalse(Files.exists(out.resolve("_SUCCESS")), "an unfinished run is not marked finished");
 
         StandaloneCluster.Child resumed = submit("driver-3", out, "--resume");
-        assertEquals(GenreSparkJob.SOME_FAILED, resumed.waitFor(300), resumed.output());
+        assertEquals(GenreSparkJob.SOME_FAILED, resumed.waitFor(), resumed.output());
         assertTrue(resumed.output().contains("resuming an unfinished run: " + out + " held rows for " + kept.size() + " tracks"),
                 resumed.output());
         assertTrue(resumed.output().contains((good.size() + bad.size() - kept.size()) + " tracks classified"), resumed.output());
