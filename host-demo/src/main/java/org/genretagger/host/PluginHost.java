@@ -15,6 +15,14 @@ import org.pf4j.PluginWrapper;
  * unpacked and loaded in its own class loader, and extensions are looked up by their API type.
  */
 final class PluginHost implements AutoCloseable {
+    /**
+     * Told of each plugin manager once its plugins are started; null normally. A seam for tests
+     * that run host-demo in a child JVM and must reach the plugin's classes there (KillNineTest
+     * stops a run at an exact step of a write, to kill it at that point rather than after a
+     * guessed delay); the plugin's class loader is only reachable through its manager.
+     */
+    static volatile java.util.function.Consumer<PluginManager> onStart;
+
     private final PluginManager manager;
     private final Path dir;
 
@@ -26,6 +34,10 @@ final class PluginHost implements AutoCloseable {
         this.manager = new DefaultPluginManager(pluginsDir);
         manager.loadPlugins();
         manager.startPlugins();
+        java.util.function.Consumer<PluginManager> hook = onStart;
+        if (hook != null) {
+            hook.accept(manager);
+        }
     }
 
     /**

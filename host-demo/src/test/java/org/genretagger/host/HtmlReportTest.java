@@ -28,6 +28,7 @@ import org.genretagger.api.TrackResult;
 import org.genretagger.api.WindowPrediction;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * script counts the table's rows, sorts by confidence, filters, and writes what it found (and any
  * JavaScript error) into the DOM, which {@code --dump-dom} hands back.
  */
+@Timeout(value = 30, unit = TimeUnit.MINUTES) // only a guard against a hung Chromium
 class HtmlReportTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Pattern SELFTEST = Pattern.compile("<pre id=\"selftest\">([^<]*)</pre>");
@@ -56,9 +58,11 @@ class HtmlReportTest {
         Path out = dir.resolve("chromium-" + System.nanoTime() + ".out");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(false).redirectOutput(out.toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        try {
+            // However long a busy machine makes it take; a Chromium that hangs is stopped by the class's hang guard.
+            p.waitFor();
+        } finally {
             p.destroyForcibly();
-            throw new AssertionError("chromium did not finish within 120 s: " + cmd);
         }
         return Files.readString(out, StandardCharsets.UTF_8);
     }

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.genretagger.api.Id3Version;
@@ -38,12 +37,19 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pf4j.PluginManager;
 
 /**
- * {@code kill -9} at random moments of {@code retag --policy replace}, run by host-demo in a child
+ * {@code kill -9} at many points of {@code retag --policy replace}, run by host-demo in a child
  * JVM over a library of every format: after every kill each track is byte for byte either as it
  * was or as a complete run writes it (both verified once to decode to the same samples and to
  * carry the old or the new genre), and the only other files are our temporary files; the next
  * run (resumed, or simply run again) removes and reports those and finishes the job; the journal
  * of a chain of killed runs still undoes every change.
+ *
+ * <p>The points are drawn from a seed: start-up (plugin loaded, library not yet scanned), or a
+ * step of the N-th write of the run: before it starts, with only its tagged copy on disk, with
+ * its change journalled but not made, with the file replaced but not yet marked done. The child
+ * ({@link KillPoint}) stops at the point and says so, and is killed there: where a kill lands
+ * depends on the seed alone, never on how fast the machine is (a kill after a delay measured in
+ * seconds did). The child runs one track at a time, so that nothing else moves while it waits.
  */
 class KillNineTest {
     private static final int KILLS = 20;
@@ -63,10 +69,13 @@ class KillNineTest {
     }
 
     /** What a child run printed and how it ended. */
-    private record Child(boolean killed, int exit, List<String> lines, double startedAfter, double seconds) {}
+    private record Child(boolean killed, int exit, List<String> lines) {}
+
+    /** Where kills land: start-up, and the steps of a write (see KillPoint); each once a chain, in an order drawn from the seed. */
+    private static final List<String> POINTS = List.of("loaded", "start", "copy", "journalled", "replaced");
 
     @Test
-    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    @Timeout(value = 30, unit = TimeUnit.MINUTES) // only a guard against a hang: about 25 short child runs
     void killNineAtAnyMomentLeavesEveryFileOldOrNewAndTheNextRunFinishes(@TempDir Path dir) throws Exception {
         long t0 = System.nanoTime();
         // A library of two dozen tracks, every format twice, in two folders: a/ without a genre,
@@ -93,7 +102,7 @@ class KillNineTest {
         Path xdg = dir.resolve("xdg-data");
         Path base = dir.resolve("base");
         TestLibrary.copyTree(pristine, base);
-        Child full = runChild(dir, base, null, false, -1, true);
+        Child full = runChild(dir, base, null, false, "none", 0);
         assertEquals(HostCli.OK, full.exit(), String.join("\n", full.lines()));
         String last = full.lines().get(full.lines().size() - 1);
         assertTrue(last.startsWith("journal: " + xdg.resolve("genre-tagger").resolve("journals").resolve("retag-")), last);
@@ -113,8 +122,6 @@ class KillNineTest {
                 assertNotEquals(oldGenres.get(t), newGenres.get(t), t);
             }
         }
-        double startup = full.startedAfter();
-        double work = Math.max(0.5, full.seconds() - full.startedAfter());
 
         // Chains of killed runs over fresh copies: each continues the last (--resume on even
         // chains, a plain new run with the same journal on odd ones) until one finishes.
@@ -129,6 +136,8 @@ class KillNineTest {
         Path journal = null;
         int runsInChain = 0;
         int tempsLeft = 0;
+        int newNow = 0;
+        List<String> points = new ArrayList<>();
         StringBuilder log = new StringBuilder();
         while (kills < KILLS || lib != null) {
             if (lib == null) {
@@ -138,32 +147,41 @@ class KillNineTest {
                 TestLibrary.copyTree(pristine, lib);
                 runsInChain = 0;
                 tempsLeft = 0;
+                newNow = 0;
+                points = new ArrayList<>(POINTS);
+                java.util.Collections.shuffle(points, random);
             }
             boolean resume = runsInChain > 0 && chain % 2 == 0;
-            // Most kills land while tracks are being worked on (counted from the moment the run
-            // printed its track count), some during start-up; once there were enough, no kill.
-            double delay;
-            boolean afterStart;
             // A chain ends after a few kills with a run left alone, so the kills spread over several
-            // chains (a plain rerun redoes every track, and random delays could kill it for ever).
+            // chains; once there were enough, no kill. Each kill of a chain lands at another point, at
+            // a write drawn from those the run has left to make (one per track not yet new).
+            String point;
+            int n = 0;
             if (kills >= KILLS || runsInChain >= MAX_KILLS_PER_CHAIN) {
-                delay = -1;
-                afterStart = true;
-            } else if (random.nextInt(6) == 0) {
-                delay = random.nextDouble() * startup;
-                afterStart = false;
+                point = "none";
             } else {
-                delay = random.nextDouble() * work * 1.1;
-                afterStart = true;
+                point = points.get(runsInChain % points.size());
+                int writesLeft = taggable(tracks) - newNow;
+                if (writesLeft == 0) {
+                    point = "loaded";
+                } else {
+                    n = 1 + random.nextInt(writesLeft);
+                }
             }
-            Child c = runChild(dir, lib, journal, resume, delay, afterStart);
+            Child c = runChild(dir, lib, journal, resume, point, n);
             runsInChain++;
-            log.append(String.format(java.util.Locale.ROOT, "chain %d run %d%s: %s after %.2f s%n", chain, runsInChain,
-                    resume ? " (resume)" : "", c.killed() ? "killed" : "finished", c.seconds()));
+            log.append(String.format(java.util.Locale.ROOT, "chain %d run %d%s: %s%n", chain, runsInChain,
+                    resume ? " (resume)" : "", c.killed() ? "killed at " + point + (point.equals("loaded") ? "" : " of write " + n)
+                            : "finished"));
+            if (!point.equals("none")) {
+                assertTrue(c.killed(), "the run reached its kill point (" + point + " " + n + "): " + log
+                        + String.join("\n", c.lines()));
+            }
             if (c.killed()) {
                 kills++;
                 State s = check(lib, tracks, oldBytes, newBytes, oldGenres, newGenres, samples);
                 tempsLeft = s.temps();
+                newNow = s.newCount();
                 tempsSeen += s.temps();
                 outcomesAfterKill.add(s.newCount() == 0 ? "none new" : s.newCount() == taggable(tracks) ? "all new" : "some new");
                 interruptedChanges += changesWithoutDone(journal);
@@ -194,6 +212,8 @@ class KillNineTest {
         assertTrue(kills >= KILLS);
         assertTrue(chainsFinished >= 2, "several chains of killed runs were finished by a later run");
         assertTrue(outcomesAfterKill.contains("some new"), "some kills landed in the middle of the work: " + outcomesAfterKill);
+        assertTrue(tempsSeen > 0, "kills with a tagged copy on disk left temporary files, which the next run removed");
+        assertTrue(interruptedChanges > 0, "kills between journalling a change and finishing it left such changes behind");
     }
 
     /** After a chain of killed runs, undo with that journal brings every old genre back. */
@@ -302,17 +322,16 @@ class KillNineTest {
     }
 
     /**
-     * Runs {@code retag --policy replace} in a child JVM; with {@code killAfter >= 0} kills it
-     * with SIGKILL that many seconds after it printed its track count ({@code afterStart}) or
-     * after it was started.
+     * Runs {@code retag --policy replace --threads 1} in a child JVM; unless {@code point} is
+     * {@code none}, the child stops at that point (see {@link KillPoint}) and is killed there with
+     * SIGKILL. A child that finishes before reaching its point is not killed.
      */
-    private Child runChild(Path dir, Path lib, Path journal, boolean resume, double killAfter, boolean afterStart)
-            throws Exception {
+    private Child runChild(Path dir, Path lib, Path journal, boolean resume, String point, int n) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // C1 only and the serial collector: these runs live seconds, so they start faster.
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "org.genretagger.host.HostCli",
-                "retag", lib.toString(), "--policy", "replace", "--min-confidence", "0",
+                "-cp", System.getProperty("java.class.path"), "org.genretagger.host.KillPoint", point, String.valueOf(n),
+                "retag", lib.toString(), "--policy", "replace", "--min-confidence", "0", "--threads", "1",
                 "--plugins-dir", TestLibrary.pluginsDir().toAbsolutePath().toString()));
         if (journal != null) {
             cmd.addAll(List.of("--journal", journal.toString()));
@@ -325,53 +344,26 @@ class KillNineTest {
         pb.environment().put("XDG_DATA_HOME", dir.resolve("xdg-data").toString());
         pb.environment().put("XDG_CONFIG_HOME", dir.resolve("xdg-config").toString());
         pb.environment().put("TERM", "dumb");
-        long start = System.nanoTime();
         Process p = pb.start();
-        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<Double> started = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
+        try {
+            List<String> lines = new ArrayList<>();
+            boolean killed = false;
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
-                    if (line.matches("retag: \\d+ tracks")) {
-                        started.complete((System.nanoTime() - start) / 1e9);
-                    }
                     lines.add(line);
+                    if (line.startsWith(KillPoint.MARKER)) {
+                        // The child waits at the point for good: the kill lands exactly there.
+                        p.destroyForcibly(); // SIGKILL (also closes our end of its output)
+                        killed = true;
+                        break;
+                    }
                 }
-            } catch (IOException e) {
-                // the process was killed
             }
-            started.complete(-1.0);
-        });
-        reader.setDaemon(true);
-        reader.start();
-        boolean killed = false;
-        if (killAfter >= 0) {
-            if (afterStart) {
-                double at;
-                try {
-                    at = started.get(60, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
-                    at = -1;
-                }
-                if (at >= 0) {
-                    Thread.sleep((long) (killAfter * 1000));
-                }
-            } else {
-                Thread.sleep((long) (killAfter * 1000));
-            }
-            if (p.isAlive()) {
-                p.destroyForcibly(); // SIGKILL
-                killed = true;
-            }
+            p.waitFor();
+            return new Child(killed, p.exitValue(), lines);
+        } finally {
+            p.destroyForcibly(); // a test that times out leaves no child behind
         }
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("retag did not finish within 120 s: " + lines);
-        }
-        reader.join(5000);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double at = started.getNow(-1.0);
-        return new Child(killed, p.exitValue(), new ArrayList<>(lines), at >= 0 ? at : seconds, seconds);
     }
 
     private static List<String> relativeFiles(Path root) throws IOException {

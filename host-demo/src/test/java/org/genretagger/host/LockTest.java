@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LockTest {
 
     @Test
-    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    @Timeout(value = 20, unit = TimeUnit.MINUTES) // only a guard against a hang; no step below waits for a set time
     void aSecondRunIsRefusedNamingTheFirstAndGoesThroughOnceTheFirstIsKilled(@TempDir Path dir) throws Exception {
         Path lib = Files.createDirectories(dir.resolve("lib"));
         Path mp3 = Files.copy(TestLibrary.fixtures().resolve("tone.mp3"), lib.resolve("tone.mp3"));
@@ -58,7 +58,8 @@ class LockTest {
         reader.setDaemon(true);
         reader.start();
         try {
-            long pid = holding.get(120, TimeUnit.SECONDS);
+            // However long the child takes to start: it says when it holds the lock, or its output ends (-1).
+            long pid = holding.get();
             assertEquals(first.pid(), pid, "the child holds the lock: " + lines);
 
             String[] err = new String[1];
@@ -85,7 +86,7 @@ class LockTest {
             assertArrayEquals(flacBytes, Files.readAllBytes(flac));
         } finally {
             first.destroyForcibly(); // SIGKILL: no shutdown hook, no finally in the child
-            assertTrue(first.waitFor(60, TimeUnit.SECONDS));
+            first.waitFor(); // a killed process always ends; the OS has closed its files (and freed the lock) by then
         }
 
         TestLibrary.CliRun after = TestLibrary.runCli("retag", lib.toString(), "--min-confidence", "0",

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
@@ -103,7 +102,7 @@ class NotMusicTest {
             Process p = new ProcessBuilder("espeak-ng", "-v", voice, "-s", "165", "-w", wav.toString(), text)
                     .redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 && Files.size(wav) > 1000;
+            return p.waitFor() == 0 && Files.size(wav) > 1000; // its output has ended: it is ending, however slowly
         } catch (Exception e) {
             return false;
         }

@@ -18,9 +18,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.genretagger.api.LibraryTagger;
 import org.genretagger.api.Outcome;
 import org.genretagger.api.RetagReport;
@@ -86,7 +83,7 @@ class SafeWriteTest {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+            return p.waitFor() == 0; // its output has ended: it is ending, however slowly
         } catch (IOException | InterruptedException e) {
             return false;
         }
@@ -150,46 +147,65 @@ class SafeWriteTest {
     }
 
     /**
-     * Another program keeps touching a file (rewriting its first byte with itself) while the run
-     * works on it: the write is refused; the file keeps the other program's version.
+     * Another program rewrites a file (its first byte, with itself) while the run works on it:
+     * one file after the run read its tags and classified it, just before its write starts;
+     * another while its write is under way, once the tagged copy is made and before it replaces
+     * the file. Both writes are refused; each file keeps the other program's version.
+     *
+     * <p>The other program acts through the writer's step hook, at exactly those two points: a
+     * thread touching the file every millisecond could, on a busy machine, miss the window.
      */
     @Test
     void aFileChangedDuringTheRunIsLeftAlone(@TempDir Path dir) throws Exception {
         Path lib = Files.createDirectories(dir.toRealPath().resolve("lib"));
-        Path busy = lib.resolve("busy.wav");
-        writeWav(busy, 120);
+        Path beforeWrite = lib.resolve("busy-before.wav");
+        Path duringWrite = lib.resolve("busy-during.wav");
+        writeWav(beforeWrite, 10);
+        writeWav(duringWrite, 12);
         Path calm = Files.copy(TestLibrary.fixtures().resolve("tone.flac"), lib.resolve("calm.flac"));
-        byte[] before = Files.readAllBytes(busy);
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger touches = new AtomicInteger();
-        Thread other = new Thread(() -> {
-            try (FileChannel ch = FileChannel.open(busy, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                ByteBuffer first = ByteBuffer.allocate(1);
-                ch.read(first, 0);
-                while (!stop.get()) {
-                    first.rewind();
-                    ch.write(first, 0);
-                    touches.incrementAndGet();
-                    Thread.sleep(1);
-                }
-            } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e);
+        Map<Path, byte[]> before = Map.of(beforeWrite, Files.readAllBytes(beforeWrite), duringWrite, Files.readAllBytes(duringWrite));
+        // "start": the track, before it is checked against how it looked when its tags were read;
+        // "copy": the tagged temporary copy (.gtmp.NAME beside the track), before it is verified.
+        Map<String, Path> touchAt = Map.of("start", beforeWrite, "copy", duringWrite);
+        List<String> touched = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        TestLibrary.setWriteStepHook(pm, (step, file) -> {
+            Path track = step.equals("copy") ? file.resolveSibling(file.getFileName().toString().substring(".gtmp.".length())) : file;
+            if (track.equals(touchAt.get(step))) {
+                touch(track);
+                touched.add(step + " " + track.getFileName());
             }
         });
-        other.start();
         RetagReport report;
         try {
             report = retag(lib, dir.resolve("j.jsonl"));
         } finally {
-            stop.set(true);
-            other.join();
+            TestLibrary.setWriteStepHook(pm, null);
         }
-        assertTrue(touches.get() > 10, "the other program was at work: " + touches);
+        assertEquals(List.of("copy busy-during.wav", "start busy-before.wav"), touched.stream().sorted().toList(),
+                "the other program changed each file once, at its point");
         Map<Path, TrackResult> r = byFile(report);
-        assertRefused(r.get(busy), "changed by something else during the run", before);
+        assertRefused(r.get(beforeWrite), "changed by something else during the run", before.get(beforeWrite));
+        assertRefused(r.get(duringWrite), "changed by something else during the run", before.get(duringWrite));
         assertEquals(Outcome.TAGGED, r.get(calm).outcome(), r.get(calm).toString());
         assertNoTemporaryFiles(lib);
-        assertFalse(Files.readString(dir.resolve("j.jsonl")).contains("busy.wav\",\"before"), "no change journalled");
+        String journal = Files.readString(dir.resolve("j.jsonl"));
+        assertFalse(journal.contains("busy-before.wav\",\"before"), "no change journalled");
+        assertFalse(journal.contains("busy-during.wav\",\"before"), "no change journalled");
+    }
+
+    /**
+     * What the other program does: rewrites the file's first byte with itself (same size, same
+     * bytes; the file's modification time, set far in the past by {@link #writeWav}, becomes now).
+     */
+    private static void touch(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer first = ByteBuffer.allocate(1);
+            ch.read(first, 0);
+            first.flip();
+            ch.write(first, 0);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**
@@ -248,7 +264,7 @@ class SafeWriteTest {
         }
     }
 
-    /** A mono 16-bit PCM WAV of a few tones and noise, long enough for the run to take a while. */
+    /** A mono 16-bit PCM WAV of a few tones and noise, its modification time in 2001. */
     private static void writeWav(Path file, int seconds) throws IOException {
         int rate = 22050;
         int n = rate * seconds;

@@ -97,6 +97,22 @@ final class TestLibrary {
     }
 
     /**
+     * Sets (or with null clears) the plugin's {@code SafeTagWriter.stepHook}, reached through the
+     * plugin's class loader: told of each step of every write, so that a test acts at an exact
+     * point of a write instead of racing it.
+     */
+    static void setWriteStepHook(PluginManager pm, java.util.function.BiConsumer<String, Path> hook) {
+        try {
+            Class<?> writer = pm.getPluginClassLoader("genre-plugin").loadClass("org.genretagger.plugin.library.SafeTagWriter");
+            java.lang.reflect.Field f = writer.getDeclaredField("stepHook");
+            f.setAccessible(true);
+            f.set(null, hook);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the plugin's SafeTagWriter has no stepHook", e);
+        }
+    }
+
+    /**
      * Writes genres with the plugin's own tag writer (reached through its class loader): test
      * setup, for formats Jaudiotagger 3.0.1 cannot write (Opus) as for the others.
      */

@@ -74,6 +74,13 @@ final class CatalogueClassifier implements MapPartitionsFunction<Row, Row> {
     private final HashMap<String, String> hadoopConf;
     private final GenreCounts counts;
     private final int failFirstAttemptOf;
+    /**
+     * For tests: a file whose existence every partition but the first waits for at its start;
+     * null for none. A test that kills a worker or the driver once the first partition is
+     * written uses it to know that no other partition has been written by then, however the
+     * machine's load spreads the work (see {@link GenreSparkJob#HOLD_CONF}).
+     */
+    private String holdUntil;
 
     /**
      * @param pluginFile the plugin zip's name among the files sent with {@code SparkContext.addFile}
@@ -101,6 +108,32 @@ final class CatalogueClassifier implements MapPartitionsFunction<Row, Row> {
         this.failFirstAttemptOf = failFirstAttemptOf;
     }
 
+    /**
+     * @param gate for tests: every partition but the first waits at its start until this file
+     *     exists; null for none
+     * @return this
+     */
+    CatalogueClassifier holdUntil(String gate) {
+        this.holdUntil = gate;
+        return this;
+    }
+
+    /** Waits (as long as it takes) for the test's gate file, unless this is the first partition. */
+    private void hold(TaskContext task) {
+        if (holdUntil == null || task == null || task.partitionId() == 0) {
+            return;
+        }
+        Path gate = Path.of(holdUntil);
+        while (!java.nio.file.Files.exists(gate)) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("test: interrupted while holding partition " + task.partitionId(), e);
+            }
+        }
+    }
+
     @Override
     public Iterator<Row> call(Iterator<Row> tracks) {
         if (!tracks.hasNext()) {
@@ -114,6 +147,7 @@ final class CatalogueClassifier implements MapPartitionsFunction<Row, Row> {
         Analysis a = analysis != null ? Analysis.parse(analysis) : null;
         TrackSource source = new TrackSource(hadoopConf);
         TaskContext task = TaskContext.get();
+        hold(task);
         boolean failMidway = task != null && task.partitionId() == failFirstAttemptOf && task.attemptNumber() == 0;
         // Lazy: the writer pulls one row at a time, so a partition never sits in memory.
         return new Iterator<>() {

@@ -50,6 +50,13 @@ public final class GenreSparkJob implements Callable<Integer> {
     static final int USAGE = 2;
     /** For tests: fail the first attempt of this partition midway, as a killed executor would. */
     static final String FAIL_PARTITION_PROPERTY = "genretagger.spark.failFirstAttemptOf";
+    /**
+     * For tests (a Spark setting, so that spark-submit's --conf reaches a client-mode driver): a
+     * file path; every partition but the first waits at its start until the file exists. Lets a
+     * test kill a worker or the driver once the first partition is written, knowing that no
+     * other one is, instead of hoping the kill comes before the next commit.
+     */
+    static final String HOLD_CONF = "spark.genretagger.test.holdPartitionsUntil";
 
     @Spec
     CommandSpec spec;
@@ -229,7 +236,8 @@ public final class GenreSparkJob implements Callable<Integer> {
         GenreCounts counts = new GenreCounts();
         sc.register(counts, "genres");
         CatalogueClassifier classify = new CatalogueClassifier(zipName, model, modelShipped, analysis,
-                taskCpus, trackTimeout, hadoopConf, counts, Integer.getInteger(FAIL_PARTITION_PROPERTY, -1));
+                taskCpus, trackTimeout, hadoopConf, counts, Integer.getInteger(FAIL_PARTITION_PROPERTY, -1))
+                .holdUntil(sc.getConf().get(HOLD_CONF, null));
 
         String group = "genre-spark-" + java.util.UUID.randomUUID();
         Progress progress = new Progress(group, tasks, spec.commandLine().getErr());

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.sound.sampled.AudioFileFormat;
@@ -30,7 +32,10 @@ import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.spark.Success$;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -71,6 +76,10 @@ class GenreSparkJobTest {
     static final List<String> BAD = new ArrayList<>();
     static Path listing;
     static final AtomicInteger failedTasks = new AtomicInteger();
+    /** Marker jobs' groups, each with the latch its job's end counts down (see {@link #listenerCaughtUp}). */
+    static final Map<String, CountDownLatch> markers = new ConcurrentHashMap<>();
+    /** The group of each job started, by job id, until it ends. */
+    static final Map<Integer, String> jobGroups = new ConcurrentHashMap<>();
 
     /** A Hadoop file system with its own scheme over local files: stands in for HDFS or S3 here. */
     public static final class RemoteFs extends RawLocalFileSystem {
@@ -125,6 +134,24 @@ class GenreSparkJobTest {
             public void onTaskEnd(SparkListenerTaskEnd end) {
                 if (!(end.reason() instanceof Success$)) {
                     failedTasks.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void onJobStart(SparkListenerJobStart start) {
+                java.util.Properties p = start.properties();
+                String group = p != null ? p.getProperty("spark.jobGroup.id") : null;
+                if (group != null) {
+                    jobGroups.put(start.jobId(), group);
+                }
+            }
+
+            @Override
+            public void onJobEnd(SparkListenerJobEnd end) {
+                String group = jobGroups.remove(end.jobId());
+                CountDownLatch marker = group != null ? markers.get(group) : null;
+                if (marker != null) {
+                    marker.countDown();
                 }
             }
         });
@@ -192,7 +219,8 @@ class GenreSparkJobTest {
         } finally {
             System.clearProperty(GenreSparkJob.FAIL_PARTITION_PROPERTY);
         }
-        assertTrue(waitFor(() -> failedTasks.get() > before), "the first attempt of partition 0 failed");
+        listenerCaughtUp();
+        assertTrue(failedTasks.get() > before, "the first attempt of partition 0 failed");
 
         List<Row> files = spark.read().parquet(out.toString()).select("file").collectAsList();
         Set<String> distinct = new HashSet<>();
@@ -293,11 +321,26 @@ class GenreSparkJobTest {
         }
     }
 
-    private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 100 && !condition.getAsBoolean(); i++) {
-            Thread.sleep(100);
+    /**
+     * Returns once the listener has been told of every event Spark posted before this call (the
+     * task ends of a job that has returned included). Spark tells a listener of events one after
+     * another, in the order they were posted, on its own thread: so once the listener sees the end
+     * of a job started here, it has seen everything before. (Polling a counter for a few seconds
+     * instead could give up too early on a busy machine.)
+     */
+    private static void listenerCaughtUp() throws InterruptedException {
+        String group = "test-marker-" + java.util.UUID.randomUUID();
+        CountDownLatch seen = new CountDownLatch(1);
+        markers.put(group, seen);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        jsc.setJobGroup(group, "marker: the listener has caught up", false);
+        try {
+            assertEquals(1, jsc.parallelize(List.of(1), 1).count());
+        } finally {
+            jsc.clearJobGroup();
         }
-        return condition.getAsBoolean();
+        seen.await();
+        markers.remove(group);
     }
 
     // ---- synthetic audio ----

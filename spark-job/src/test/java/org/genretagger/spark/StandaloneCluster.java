@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -72,7 +71,7 @@ final class StandaloneCluster implements AutoCloseable {
     String startMaster() throws Exception {
         master = start("master", DAEMON, "org.apache.spark.deploy.master.Master",
                 "--host", "127.0.0.1", "--port", "0", "--webui-port", "0");
-        url = master.await(Pattern.compile("Starting Spark master at (spark://\\S+)"), 60).group(1);
+        url = master.await(Pattern.compile("Starting Spark master at (spark://\\S+)")).group(1);
         return url;
     }
 
@@ -90,7 +89,7 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** Waits until the worker has registered with the master. */
     static void awaitRegistered(Worker w) throws Exception {
-        w.jvm().await(Pattern.compile("Successfully registered with master"), 60);
+        w.jvm().await(Pattern.compile("Successfully registered with master"));
     }
 
     /** @return the worker whose work folder holds executor {@code id} */
@@ -168,6 +167,10 @@ final class StandaloneCluster implements AutoCloseable {
         final Process process;
         final List<String> lines = new CopyOnWriteArrayList<>();
         private final List<Thread> pumps = new ArrayList<>();
+        /** Notified of each line and of the end of each of the two outputs. */
+        private final Object progress = new Object();
+        /** How many of the two outputs (standard output and error) have ended. */
+        private int ended;
 
         Child(String name, Process process, Path log) throws IOException {
             this.name = name;
@@ -185,9 +188,17 @@ final class StandaloneCluster implements AutoCloseable {
                         synchronized (log) {
                             log.printf("[%s] %s%n", java.time.LocalTime.now(), l);
                         }
+                        synchronized (progress) {
+                            progress.notifyAll();
+                        }
                     }
                 } catch (IOException e) {
                     // the process is gone
+                } finally {
+                    synchronized (progress) {
+                        ended++;
+                        progress.notifyAll();
+                    }
                 }
             }, name + "-output");
             t.setDaemon(true);
@@ -195,39 +206,39 @@ final class StandaloneCluster implements AutoCloseable {
             return t;
         }
 
-        /** Waits for a line matching the pattern; fails with the output so far if it does not come. */
-        Matcher await(Pattern p, int seconds) throws InterruptedException {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        /**
+         * Waits for a line matching the pattern, however long a busy machine makes it take; fails
+         * with the output if the process's output ends without one. (No deadline: the test's
+         * timeout guards against a hang.)
+         */
+        Matcher await(Pattern p) throws InterruptedException {
             int seen = 0;
-            while (System.nanoTime() < end) {
-                for (; seen < lines.size(); seen++) {
-                    Matcher m = p.matcher(lines.get(seen));
-                    if (m.find()) {
-                        return m;
+            synchronized (progress) {
+                while (true) {
+                    for (; seen < lines.size(); seen++) {
+                        Matcher m = p.matcher(lines.get(seen));
+                        if (m.find()) {
+                            return m;
+                        }
                     }
-                }
-                if (!process.isAlive() && seen >= lines.size()) {
-                    Thread.sleep(200); // the last lines may still be in the pipe
-                    if (seen >= lines.size()) {
-                        break;
+                    if (ended == 2) {
+                        throw new AssertionError(name + ": its output ended with no line matching '" + p + "' (alive: "
+                                + process.isAlive() + "); output:\n" + String.join("\n", lines));
                     }
+                    progress.wait();
                 }
-                Thread.sleep(50);
             }
-            throw new AssertionError(name + ": no line matching '" + p + "' within " + seconds + " s (alive: " + process.isAlive()
-                    + "); output:\n" + String.join("\n", lines));
         }
 
-        /** Waits for the process to end; returns its exit code. */
-        int waitFor(int seconds) throws InterruptedException {
-            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-                kill();
-                throw new AssertionError(name + " did not end within " + seconds + " s; output:\n" + String.join("\n", lines));
+        /** Waits for the process to end and for all its output to be read; returns its exit code. */
+        int waitFor() throws InterruptedException {
+            int rc = process.waitFor();
+            synchronized (progress) {
+                while (ended < 2) {
+                    progress.wait();
+                }
             }
-            for (Thread t : pumps) {
-                t.join(5000);
-            }
-            return process.exitValue();
+            return rc;
         }
 
         String output() {
@@ -239,9 +250,9 @@ final class StandaloneCluster implements AutoCloseable {
             List<ProcessHandle> kids = process.descendants().toList();
             process.destroyForcibly();
             kids.forEach(ProcessHandle::destroyForcibly);
-            process.waitFor(30, TimeUnit.SECONDS);
+            process.waitFor(); // SIGKILL always ends a process, however busy the machine
             for (ProcessHandle k : kids) {
-                k.onExit().completeOnTimeout(k, 30, TimeUnit.SECONDS).join();
+                k.onExit().join();
             }
         }
     }

@@ -82,6 +82,18 @@ public final class RetagJob {
     private final long trackTimeoutSeconds;
     private final long watchdogSeconds;
     private final StageTimes times = new StageTimes();
+    /**
+     * The watchdog's clock: when a track started and how long it has been running. A seam for
+     * tests ({@link #watchdogClock}), which advance their own clock so that what the watchdog
+     * gives up on never depends on how busy the machine is.
+     */
+    private java.util.function.LongSupplier clock = System::nanoTime;
+    /**
+     * Told of a result thrown away because the watchdog had already given up on its track (the
+     * stuck call came back late); a test's way to know that this has happened, and what the
+     * late call would have reported, without waiting for it.
+     */
+    private java.util.function.Consumer<TrackResult> voided = r -> {};
     /** {@code --by album}: the first pass's classifications and the album verdicts; null by track. */
     private AlbumVerdicts albums;
 
@@ -148,6 +160,18 @@ public final class RetagJob {
         this.chosenNames = List.copyOf(names);
         this.trackTimeoutSeconds = Math.max(1, trackTimeoutSeconds);
         this.watchdogSeconds = watchdogSeconds < 0 ? this.trackTimeoutSeconds + 60 : Math.max(1, watchdogSeconds);
+    }
+
+    /**
+     * For tests: the watchdog's clock (nanoseconds, like {@link System#nanoTime}) and a listener
+     * for results thrown away after the watchdog gave up on their track.
+     *
+     * @return this job
+     */
+    RetagJob watchdogClock(java.util.function.LongSupplier clock, java.util.function.Consumer<TrackResult> voided) {
+        this.clock = java.util.Objects.requireNonNull(clock);
+        this.voided = java.util.Objects.requireNonNull(voided);
+        return this;
     }
 
     /** One track's progress, shared by its worker and the watchdog. */
@@ -292,7 +316,7 @@ public final class RetagJob {
         });
         long limit = TimeUnit.SECONDS.toNanos(watchdogSeconds);
         watchdog.scheduleWithFixedDelay(() -> {
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             for (Task task : running) {
                 if (task.state.get() == RUNNING && now - task.startedNanos > limit && task.state.compareAndSet(RUNNING, ABANDONED)) {
                     Thread t = task.thread;
@@ -312,7 +336,7 @@ public final class RetagJob {
                 running.add(task);
                 pool.execute(() -> {
                     task.thread = Thread.currentThread();
-                    task.startedNanos = System.nanoTime();
+                    task.startedNanos = clock.getAsLong();
                     if (!task.state.compareAndSet(QUEUED, RUNNING)) {
                         return;
                     }
@@ -321,6 +345,8 @@ public final class RetagJob {
                     if ((s == RUNNING || s == WRITING) && task.state.compareAndSet(s, FINISHED)) {
                         Thread.interrupted(); // a late interrupt from the watchdog must not leak into the next task
                         report.accept(task, r);
+                    } else if (r != null) {
+                        voided.accept(r);
                     }
                 });
                 submitted++;

@@ -75,6 +75,27 @@ public final class SafeTagWriter {
     /** A test's way in between writing the copy and verifying it (to damage it); null otherwise. */
     private final CopyHook beforeVerify;
 
+    /**
+     * Told of each step of every write, with the track (for {@code "copy"}: the temporary copy);
+     * null normally. Steps: {@code "start"} before the track is checked against its snapshot,
+     * {@code "copy"} once the tagged copy is on disk and before it is verified,
+     * {@code "journalled"} once the change is journalled and before the replace,
+     * {@code "replaced"} once the copy has replaced the track.
+     *
+     * <p>A seam for tests, which must act at an exact point of a write (change the original while
+     * it is being written, stop a child run there to kill it) rather than race a running write
+     * with the clock, which a busy machine can lose. Static, because a host reaches the writer
+     * only through the plugin's extensions (tests set it through the plugin's class loader).
+     */
+    static volatile java.util.function.BiConsumer<String, Path> stepHook;
+
+    private static void step(String step, Path file) {
+        java.util.function.BiConsumer<String, Path> h = stepHook;
+        if (h != null) {
+            h.accept(step, file);
+        }
+    }
+
     /** Sees the temporary copy after the tags were written into it. */
     @FunctionalInterface
     interface CopyHook {
@@ -167,6 +188,7 @@ public final class SafeTagWriter {
             throw new Refused(name + ": no longer there; nothing written");
         }
         Path dir = real.getParent();
+        step("start", real);
         if (isReadOnly(real)) {
             throw new Refused(name + ": file is read-only; left as it is");
         }
@@ -199,6 +221,7 @@ public final class SafeTagWriter {
             t = lap(Stage.TAG_WRITE, t);
             forceToDisk(tmp);
             t = lap(Stage.TAG_FSYNC, t);
+            step("copy", tmp);
             if (beforeVerify != null) {
                 beforeVerify.accept(tmp);
             }
@@ -226,11 +249,13 @@ public final class SafeTagWriter {
                     original.mtime());
             journal.change(change);
             t = lap(Stage.TAG_JOURNAL, t);
+            step("journalled", real);
             stage = "replacing the original";
             Files.move(tmp, real, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             t = lap(Stage.TAG_RENAME, t);
             forceToDisk(dir);
             lap(Stage.TAG_FSYNC, t);
+            step("replaced", real);
             return change;
         } catch (Refused e) {
             throw e;

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.genretagger.api.AudioCheck;
 import org.genretagger.api.Id3Version;
 import org.genretagger.plugin.audio.AudioDecoder;
@@ -73,7 +72,7 @@ class GaplessWriteTest {
         cmd.add(out.toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "ffmpeg made " + name + ": " + log);
+        assertEquals(0, p.waitFor(), "ffmpeg made " + name + ": " + log); // its output has ended: it is ending, however slowly
         return out;
     }
 
