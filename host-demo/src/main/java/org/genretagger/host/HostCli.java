@@ -43,12 +43,18 @@ public final class HostCli implements Callable<Integer> {
      */
     static int execute(String... args) {
         CommandLine cli = new CommandLine(new HostCli());
-        try {
-            cli.setDefaultValueProvider(new ConfigDefaults(args));
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
+        cli.setDefaultValueProvider(new ConfigDefaults());
+        CommandLine.IParameterExceptionHandler standard = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, given) -> {
+            // A value a converter refuses, or a config file that cannot be used: what it takes, not the usage help.
+            String message = e.getCause() instanceof CommandLine.TypeConversionException t ? t.getMessage()
+                    : e instanceof ConfigDefaults.Unusable ? e.getMessage() : null;
+            if (message == null) {
+                return standard.handleParseException(e, given);
+            }
+            e.getCommandLine().getErr().println("error: " + message);
             return USAGE;
-        }
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof org.genretagger.api.LibraryBusyException) {
                 cmd.getErr().println("error: " + e.getMessage());

@@ -139,7 +139,7 @@ public final class PlanJob {
             snapshot = new ArrayList<>(results);
         }
         return new RetagReport(snapshot, journalPath, Duration.ofNanos(System.nanoTime() - start),
-                options.minConfidence() != null ? options.minConfidence() : config.defaultMinConfidence, new StageTimes().seconds(),
+                options.minConfidenceOr(config.defaultMinConfidence), new StageTimes().seconds(),
                 notices);
     }
 

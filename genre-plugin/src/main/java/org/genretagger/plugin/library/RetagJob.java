@@ -124,7 +124,7 @@ public final class RetagJob {
         this.request = request;
         this.listener = listener != null ? listener : RetagListener.NONE;
         this.config = config;
-        this.minConfidence = request.minConfidence() != null ? request.minConfidence() : config.defaultMinConfidence;
+        this.minConfidence = request.minConfidenceOr(config.defaultMinConfidence);
         Set<String> notChosen = Verdict.notChosen(config, request.genres(), request.genreNames());
         this.notChosen = notChosen;
         Set<String> a = new HashSet<>(notChosen);
