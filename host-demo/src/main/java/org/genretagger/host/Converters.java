@@ -14,12 +14,12 @@ import picocli.CommandLine.TypeConversionException;
  * config file's, see {@link ConfigDefaults}) with these, so a command receives typed values. A
  * value a converter refuses is a usage error that says what the option takes ({@link HostCli}).
  */
-final class Converters {
+public final class Converters {
     private Converters() {
     }
 
     /** {@code fill-empty}, {@code replace} or {@code merge}. */
-    static final class Policy implements ITypeConverter<TagPolicy> {
+    public static final class Policy implements ITypeConverter<TagPolicy> {
         @Override
         public TagPolicy convert(String s) {
             return switch (s.toLowerCase(Locale.ROOT)) {
@@ -37,7 +37,7 @@ final class Converters {
     }
 
     /** {@code track} or {@code album}. */
-    static final class By implements ITypeConverter<Grouping> {
+    public static final class By implements ITypeConverter<Grouping> {
         @Override
         public Grouping convert(String s) {
             return switch (s.toLowerCase(Locale.ROOT)) {
@@ -49,7 +49,7 @@ final class Converters {
     }
 
     /** {@code v2.3} or {@code v2.4} (or without the v). */
-    static final class Id3 implements ITypeConverter<Id3Version> {
+    public static final class Id3 implements ITypeConverter<Id3Version> {
         @Override
         public Id3Version convert(String s) {
             return switch (s.toLowerCase(Locale.ROOT)) {
@@ -61,7 +61,7 @@ final class Converters {
     }
 
     /** {@code packets} or {@code decode}: {@link AudioCheck#parse}. */
-    static final class Verify implements ITypeConverter<AudioCheck> {
+    public static final class Verify implements ITypeConverter<AudioCheck> {
         @Override
         public AudioCheck convert(String s) {
             try {
@@ -73,7 +73,7 @@ final class Converters {
     }
 
     /** {@code full} or {@code sample:N}: {@link Analysis#parse}, once per value. */
-    static final class AnalysisText implements ITypeConverter<Analysis> {
+    public static final class AnalysisText implements ITypeConverter<Analysis> {
         @Override
         public Analysis convert(String s) {
             try {
@@ -85,7 +85,7 @@ final class Converters {
     }
 
     /** learn's {@code --labels}: {@code first} (false) or {@code all} (true). */
-    static final class AllLabels implements ITypeConverter<Boolean> {
+    public static final class AllLabels implements ITypeConverter<Boolean> {
         @Override
         public Boolean convert(String s) {
             return switch (s.toLowerCase(Locale.ROOT)) {

@@ -13,16 +13,16 @@ import picocli.CommandLine.Option;
 @Command(name = "host-demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Classify tracks and retag a music library with the genre plugin; learn your own genres from your tagged tracks.",
         subcommands = {ClassifyCommand.class, RetagCommand.class, LearnCommand.class, UndoCommand.class, PluginsCommand.class,
-            BenchCommand.class, CommandLine.HelpCommand.class})
+            org.genretagger.host.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class HostCli implements Callable<Integer> {
     /** Everything went well. */
-    static final int OK = 0;
+    public static final int OK = 0;
     /** Some tracks failed. */
-    static final int SOME_FAILED = 1;
+    public static final int SOME_FAILED = 1;
     /** The command line was wrong. */
-    static final int USAGE = 2;
+    public static final int USAGE = 2;
     /** Another run holds the library's lock; nothing was written. */
-    static final int BUSY = 3;
+    public static final int BUSY = 3;
 
     @Override
     public Integer call() {
@@ -75,12 +75,12 @@ public final class HostCli implements Callable<Integer> {
     }
 
     /** Options every command that loads plugins has. */
-    abstract static class HostCommand implements Callable<Integer> {
+    public abstract static class HostCommand implements Callable<Integer> {
         @Option(names = "--plugins-dir", paramLabel = "DIR",
                 description = "where plugin zips are (default: plugins/ beside host-demo.jar, or beside its folder)")
-        Path pluginsDir;
+        protected Path pluginsDir;
 
-        PluginHost host() {
+        protected PluginHost host() {
             return new PluginHost(pluginsDir != null ? pluginsDir : PluginHost.defaultDir());
         }
 

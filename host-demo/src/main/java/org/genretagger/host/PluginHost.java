@@ -14,7 +14,7 @@ import org.pf4j.PluginWrapper;
  * Loads plugins from a folder with PF4J, the way a library manager would: the plugin zip is
  * unpacked and loaded in its own class loader, and extensions are looked up by their API type.
  */
-final class PluginHost implements AutoCloseable {
+public final class PluginHost implements AutoCloseable {
     private final PluginManager manager;
     private final Path dir;
 
@@ -32,7 +32,7 @@ final class PluginHost implements AutoCloseable {
      * The folder beside the running jar ({@code host-demo/target/plugins}), or beside the jar's
      * folder (the unpacked tarball's {@code lib/host-demo.jar} and {@code plugins/}).
      */
-    static Path defaultDir() {
+    public static Path defaultDir() {
         try {
             Path jar = Path.of(HostCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             Path beside = jar.getParent().resolve("plugins");
@@ -51,15 +51,15 @@ final class PluginHost implements AutoCloseable {
         return manager.getExtensionClassNames(pluginId).stream().sorted().toList();
     }
 
-    GenreClassifier classifier() {
+    public GenreClassifier classifier() {
         return first(manager.getExtensions(GenreClassifier.class), "GenreClassifier");
     }
 
-    GenreLearner learner() {
+    public GenreLearner learner() {
         return first(manager.getExtensions(GenreLearner.class), "GenreLearner");
     }
 
-    LibraryTagger tagger() {
+    public LibraryTagger tagger() {
         return first(manager.getExtensions(LibraryTagger.class), "LibraryTagger");
     }
 
