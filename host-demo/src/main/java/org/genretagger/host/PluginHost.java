@@ -6,26 +6,21 @@ import java.util.List;
 import org.genretagger.api.GenreClassifier;
 import org.genretagger.api.GenreLearner;
 import org.genretagger.api.LibraryTagger;
-import org.pf4j.DefaultPluginManager;
-import org.pf4j.PluginManager;
+import org.genretagger.api.host.PluginFolder;
 import org.pf4j.PluginWrapper;
 
 /**
- * Loads plugins from a folder with PF4J, the way a library manager would: the plugin zip is
- * unpacked and loaded in its own class loader, and extensions are looked up by their API type.
+ * Loads plugins from a folder with PF4J, the way a library manager would ({@link PluginFolder}),
+ * and finds the extensions the commands use.
  */
 public final class PluginHost implements AutoCloseable {
-    private final PluginManager manager;
-    private final Path dir;
+    private final PluginFolder plugins;
 
     PluginHost(Path pluginsDir) {
         if (!Files.isDirectory(pluginsDir)) {
             throw new IllegalArgumentException("plugins folder " + pluginsDir + " does not exist (build with mvn package, or give --plugins-dir)");
         }
-        this.dir = pluginsDir;
-        this.manager = new DefaultPluginManager(pluginsDir);
-        manager.loadPlugins();
-        manager.startPlugins();
+        this.plugins = new PluginFolder(pluginsDir);
     }
 
     /**
@@ -44,35 +39,32 @@ public final class PluginHost implements AutoCloseable {
     }
 
     List<PluginWrapper> plugins() {
-        return manager.getPlugins();
+        return plugins.plugins();
     }
 
     List<String> extensionClasses(String pluginId) {
-        return manager.getExtensionClassNames(pluginId).stream().sorted().toList();
+        return plugins.extensionClasses(pluginId);
     }
 
     public GenreClassifier classifier() {
-        return first(manager.getExtensions(GenreClassifier.class), "GenreClassifier");
+        return first(GenreClassifier.class);
     }
 
     public GenreLearner learner() {
-        return first(manager.getExtensions(GenreLearner.class), "GenreLearner");
+        return first(GenreLearner.class);
     }
 
     public LibraryTagger tagger() {
-        return first(manager.getExtensions(LibraryTagger.class), "LibraryTagger");
+        return first(LibraryTagger.class);
     }
 
-    private <T> T first(List<T> found, String what) {
-        if (found.isEmpty()) {
-            throw new IllegalStateException("no plugin in " + dir + " provides a " + what);
-        }
-        return found.get(0);
+    private <T> T first(Class<T> type) {
+        return plugins.extension(type).orElseThrow(
+                () -> new IllegalStateException("no plugin in " + plugins.dir() + " provides a " + type.getSimpleName()));
     }
 
     @Override
     public void close() {
-        manager.stopPlugins();
-        manager.unloadPlugins();
+        plugins.close();
     }
 }
