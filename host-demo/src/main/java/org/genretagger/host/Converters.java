@@ -64,11 +64,7 @@ public final class Converters {
     public static final class Verify implements ITypeConverter<AudioCheck> {
         @Override
         public AudioCheck convert(String s) {
-            try {
-                return AudioCheck.parse(s);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+            return AudioCheck.parse(s);
         }
     }
 
@@ -76,11 +72,7 @@ public final class Converters {
     public static final class AnalysisText implements ITypeConverter<Analysis> {
         @Override
         public Analysis convert(String s) {
-            try {
-                return Analysis.parse(s);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+            return Analysis.parse(s);
         }
     }
 

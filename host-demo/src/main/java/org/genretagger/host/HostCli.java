@@ -47,8 +47,9 @@ public final class HostCli implements Callable<Integer> {
         CommandLine.IParameterExceptionHandler standard = cli.getParameterExceptionHandler();
         cli.setParameterExceptionHandler((e, given) -> {
             // A value a converter refuses, or a config file that cannot be used: what it takes, not the usage help.
-            String message = e.getCause() instanceof CommandLine.TypeConversionException t ? t.getMessage()
-                    : e instanceof ConfigDefaults.Unusable ? e.getMessage() : null;
+            Throwable refused = e.getCause();
+            String message = refused instanceof CommandLine.TypeConversionException || refused instanceof IllegalArgumentException
+                    ? refused.getMessage() : e instanceof ConfigDefaults.Unusable ? e.getMessage() : null;
             if (message == null) {
                 return standard.handleParseException(e, given);
             }
