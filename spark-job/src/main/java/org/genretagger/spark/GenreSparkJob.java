@@ -264,6 +264,12 @@ public final class GenreSparkJob implements Callable<Integer> {
             sc.removeSparkListener(progress);
         }
 
+        return summary(counts, start, skipped, tasks, fmt);
+    }
+
+    /** Prints the run's figures and per-genre counts; returns the exit code. */
+    private int summary(GenreCounts counts, long start, long skipped, int tasks, String fmt) {
+        PrintWriter out = spec.commandLine().getOut();
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Long> byGenre = new HashMap<>(counts.value());
         long failed = byGenre.getOrDefault(GenreCounts.FAILED, 0L);

@@ -195,16 +195,7 @@ public final class RetagJob {
         Journal journal = null;
         Path journalPath = null;
         try {
-            if (request.resume() != null && !java.nio.file.Files.exists(request.resume())) {
-                // A run killed before it wrote its first line leaves no journal: nothing is done yet.
-                notices.add("resume: " + request.resume() + " does not exist yet; no track was finished, starting from the beginning");
-            } else if (request.resume() != null) {
-                Journal.Contents previous = Journal.read(request.resume());
-                previous.done().forEach(p -> finished.add(p.toAbsolutePath().normalize()));
-                for (Journal.Change c : previous.changes()) {
-                    pending.put(c.file().toAbsolutePath().normalize(), c);
-                }
-            }
+            readResumed(finished, pending, notices);
             if (!request.dryRun()) {
                 journalPath = request.journal() != null ? request.journal()
                         : request.resume() != null ? request.resume() : Journal.defaultPath("retag");
@@ -261,6 +252,23 @@ public final class RetagJob {
         }
         return new RetagReport(snapshot, journalPath, Duration.ofNanos(System.nanoTime() - start), minConfidence, times.seconds(),
                 notices);
+    }
+
+    /**
+     * What the resumed run's journal says: the tracks it finished, and the changes it journalled
+     * (a track with a change but no done line may need working on again).
+     */
+    private void readResumed(Set<Path> finished, Map<Path, Journal.Change> pending, List<String> notices) throws IOException {
+        if (request.resume() != null && !java.nio.file.Files.exists(request.resume())) {
+            // A run killed before it wrote its first line leaves no journal: nothing is done yet.
+            notices.add("resume: " + request.resume() + " does not exist yet; no track was finished, starting from the beginning");
+        } else if (request.resume() != null) {
+            Journal.Contents previous = Journal.read(request.resume());
+            previous.done().forEach(p -> finished.add(p.toAbsolutePath().normalize()));
+            for (Journal.Change c : previous.changes()) {
+                pending.put(c.file().toAbsolutePath().normalize(), c);
+            }
+        }
     }
 
     /**
