@@ -1,6 +1,10 @@
 package org.genretagger.host;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 import org.genretagger.api.Analysis;
 import org.genretagger.api.AudioCheck;
 import org.genretagger.api.Grouping;
@@ -22,16 +26,11 @@ public final class Converters {
     public static final class Policy implements ITypeConverter<TagPolicy> {
         @Override
         public TagPolicy convert(String s) {
-            return switch (s.toLowerCase(Locale.ROOT)) {
-                case "fill-empty" -> TagPolicy.FILL_EMPTY;
-                case "replace" -> TagPolicy.REPLACE;
-                case "merge" -> TagPolicy.MERGE;
-                default -> throw new TypeConversionException("--policy must be fill-empty, replace or merge, not '" + s + "'");
-            };
+            return choose("--policy", s, s, names(TagPolicy.values(), Policy::name));
         }
 
         /** @return the policy as the command line names it */
-        static String name(TagPolicy p) {
+        public static String name(TagPolicy p) {
             return p.name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
@@ -40,11 +39,7 @@ public final class Converters {
     public static final class By implements ITypeConverter<Grouping> {
         @Override
         public Grouping convert(String s) {
-            return switch (s.toLowerCase(Locale.ROOT)) {
-                case "track" -> Grouping.TRACK;
-                case "album" -> Grouping.ALBUM;
-                default -> throw new TypeConversionException("--by must be track or album, not '" + s + "'");
-            };
+            return choose("--by", s, s, names(Grouping.values(), g -> g.name().toLowerCase(Locale.ROOT)));
         }
     }
 
@@ -52,11 +47,8 @@ public final class Converters {
     public static final class Id3 implements ITypeConverter<Id3Version> {
         @Override
         public Id3Version convert(String s) {
-            return switch (s.toLowerCase(Locale.ROOT)) {
-                case "v2.3", "2.3" -> Id3Version.V2_3;
-                case "v2.4", "2.4" -> Id3Version.V2_4;
-                default -> throw new TypeConversionException("--id3 must be v2.3 or v2.4, not '" + s + "'");
-            };
+            String v = s.toLowerCase(Locale.ROOT).startsWith("v") ? s : "v" + s;
+            return choose("--id3", s, v, names(Id3Version.values(), i -> i.name().toLowerCase(Locale.ROOT).replace('_', '.')));
         }
     }
 
@@ -80,11 +72,38 @@ public final class Converters {
     public static final class AllLabels implements ITypeConverter<Boolean> {
         @Override
         public Boolean convert(String s) {
-            return switch (s.toLowerCase(Locale.ROOT)) {
-                case "first" -> false;
-                case "all" -> true;
-                default -> throw new TypeConversionException("--labels must be first or all, not '" + s + "'");
-            };
+            Map<String, Boolean> names = new LinkedHashMap<>();
+            names.put("first", false);
+            names.put("all", true);
+            return choose("--labels", s, s, names);
         }
+    }
+
+    /** @return each value by its command-line name, in declaration order */
+    private static <T> Map<String, T> names(T[] values, Function<T, String> name) {
+        Map<String, T> names = new LinkedHashMap<>();
+        for (T v : values) {
+            names.put(name.apply(v), v);
+        }
+        return names;
+    }
+
+    /**
+     * @param option the option, for the message
+     * @param given what was given, for the message
+     * @param name the name to look up (ignoring case)
+     * @param names the accepted names, in the order the message lists them
+     * @return the value {@code name} names
+     * @throws TypeConversionException saying what the option takes
+     */
+    private static <T> T choose(String option, String given, String name, Map<String, T> names) {
+        T v = names.get(name.toLowerCase(Locale.ROOT));
+        if (v == null) {
+            List<String> all = List.copyOf(names.keySet());
+            String choices = all.size() == 1 ? all.get(0)
+                    : String.join(", ", all.subList(0, all.size() - 1)) + " or " + all.get(all.size() - 1);
+            throw new TypeConversionException(option + " must be " + choices + ", not '" + given + "'");
+        }
+        return v;
     }
 }
