@@ -360,7 +360,7 @@ public final class SafeTagWriter {
      * @param dir a folder
      * @return the files removed
      */
-    static List<Path> cleanTemps(Path dir) {
+    public static List<Path> cleanTemps(Path dir) {
         List<Path> removed = new java.util.ArrayList<>();
         try (var s = Files.newDirectoryStream(dir, p -> isTemp(p) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))) {
             for (Path p : s) {
@@ -402,7 +402,7 @@ public final class SafeTagWriter {
     }
 
     /** A refusal whose message is already complete. */
-    static final class Refused extends IOException {
+    public static final class Refused extends IOException {
         private static final long serialVersionUID = 1L;
 
         Refused(String message) {

@@ -1,4 +1,4 @@
-package org.genretagger.plugin.library;
+package org.genretagger.plugin.plan;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

@@ -1,4 +1,4 @@
-package org.genretagger.plugin.library;
+package org.genretagger.plugin.retag;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,6 +34,9 @@ import org.genretagger.plugin.analysis.TrackAnalyzer;
 import org.genretagger.plugin.analysis.Verdict;
 import org.genretagger.plugin.model.ModelConfig;
 import org.genretagger.plugin.tags.GenreTags;
+import org.genretagger.plugin.library.Journal;
+import org.genretagger.plugin.library.LibraryScanner;
+import org.genretagger.plugin.library.SafeTagWriter;
 
 /**
  * One retag run: scan, then per track (on worker threads) read its genre, decide by policy
@@ -406,7 +409,7 @@ public final class RetagJob {
     }
 
     /** The path a journal knows a track by: its real path (links resolved). */
-    static Path key(Path track) {
+    public static Path key(Path track) {
         try {
             return track.toRealPath();
         } catch (IOException e) {
@@ -544,7 +547,7 @@ public final class RetagJob {
      * One line for a file whose tags cannot be read: its name, then the tag library's reason
      * without the full paths and Java class names it likes to repeat.
      */
-    static String tagReadFailure(Path track, IOException e) {
+    public static String tagReadFailure(Path track, IOException e) {
         String name = String.valueOf(track.getFileName());
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         String full = track.toString();
