@@ -85,6 +85,16 @@ public final class HostCli implements Callable<Integer> {
             return new PluginHost(pluginsDir != null ? pluginsDir : PluginHost.defaultDir());
         }
 
+        /**
+         * Sets a request builder's value only when the option was given (on the command line or in
+         * the config file): otherwise the builder's default stands, its one source.
+         */
+        static <T> void ifGiven(T value, java.util.function.Consumer<T> setter) {
+            if (value != null) {
+                setter.accept(value);
+            }
+        }
+
         /** The shipped model's classifier, or a learned model's; a model that cannot be used is a usage error. */
         static org.genretagger.api.GenreClassifier classifier(PluginHost host, Path model) {
             if (model == null) {

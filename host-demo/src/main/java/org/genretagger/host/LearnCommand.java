@@ -81,8 +81,8 @@ final class LearnCommand extends HostCli.HostCommand {
         LearnRequest.Builder request = LearnRequest.builder(root != null ? root : tracks, out).tracks(given).aliases(alias != null ? readAliases(alias) : Map.of())
                 .minTracks(minTracks).windows(windows).genres(genres)
                 .includes(scan.includes).excludes(scan.excludes);
-        RetagCommand.ifGiven(allLabels, request::allLabels);
-        RetagCommand.ifGiven(scan.threads, request::threads);
+        ifGiven(allLabels, request::allLabels);
+        ifGiven(scan.threads, request::threads);
         PrintWriter pw = spec.commandLine().getOut();
         pw.println("learn from " + (root != null ? root : given.size() + " tracks listed in " + tracks) + " into " + out);
         pw.flush();

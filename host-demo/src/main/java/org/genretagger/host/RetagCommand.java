@@ -21,6 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import org.genretagger.host.report.RunReport;
 
 /** Classifies every track under a folder and writes the genre into its tags. */
 @Command(name = "retag", mixinStandardHelpOptions = true,
@@ -186,12 +187,5 @@ final class RetagCommand extends HostCli.HostCommand {
                 : "dry run: nothing written, no journal");
         out.flush();
         return result.hasFailures() ? HostCli.SOME_FAILED : HostCli.OK;
-    }
-
-    /** Sets a builder's value only when the option was given (on the command line or in the config file). */
-    static <T> void ifGiven(T value, java.util.function.Consumer<T> setter) {
-        if (value != null) {
-            setter.accept(value);
-        }
     }
 }
