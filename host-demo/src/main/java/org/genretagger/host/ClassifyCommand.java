@@ -69,8 +69,9 @@ final class ClassifyCommand extends HostCli.HostCommand {
     @Option(names = "--top", defaultValue = "3", paramLabel = "N", description = "genres shown per file in text output (default ${DEFAULT-VALUE})")
     int top;
 
-    @Option(names = "--analysis", paramLabel = "full|sample:N", description = "windows classified per track (default: the model's)")
-    String analysis;
+    @Option(names = "--analysis", paramLabel = "full|sample:N", converter = Converters.AnalysisText.class,
+            description = "windows classified per track (default: the model's)")
+    Analysis analysis;
 
     @Option(names = "--model", paramLabel = "MODEL_DIR", description = "a model made by learn (default: the shipped model)")
     Path model;
@@ -82,7 +83,6 @@ final class ClassifyCommand extends HostCli.HostCommand {
 
     @Override
     public Integer call() {
-        Analysis a = analysis != null ? Analysis.parse(analysis) : null;
         PrintWriter out = spec.commandLine().getOut();
         if (stdin) {
             if (!json) {
@@ -92,7 +92,7 @@ final class ClassifyCommand extends HostCli.HostCommand {
                 throw new IllegalArgumentException("--stdin reads the paths from standard input: give no FILE");
             }
             try (PluginHost host = host()) {
-                return streamStdin(classifier(host, model), a, out);
+                return streamStdin(classifier(host, model), analysis, out);
             }
         }
         if (files.isEmpty()) {
@@ -103,7 +103,7 @@ final class ClassifyCommand extends HostCli.HostCommand {
             GenreClassifier classifier = classifier(host, model).forGenres(genres);
             for (Path f : files) {
                 try {
-                    TrackPrediction p = classifier.classify(f, a);
+                    TrackPrediction p = classifier.classify(f, analysis);
                     out.println(json ? toJson(p, null, timeline) : toText(p));
                 } catch (ClassificationException e) {
                     failed++;

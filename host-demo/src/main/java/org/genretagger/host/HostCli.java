@@ -13,16 +13,16 @@ import picocli.CommandLine.Option;
 @Command(name = "host-demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Classify tracks and retag a music library with the genre plugin; learn your own genres from your tagged tracks.",
         subcommands = {ClassifyCommand.class, RetagCommand.class, LearnCommand.class, UndoCommand.class, PluginsCommand.class,
-            BenchCommand.class, CommandLine.HelpCommand.class})
+            org.genretagger.host.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class HostCli implements Callable<Integer> {
     /** Everything went well. */
-    static final int OK = 0;
+    public static final int OK = 0;
     /** Some tracks failed. */
-    static final int SOME_FAILED = 1;
+    public static final int SOME_FAILED = 1;
     /** The command line was wrong. */
-    static final int USAGE = 2;
+    public static final int USAGE = 2;
     /** Another run holds the library's lock; nothing was written. */
-    static final int BUSY = 3;
+    public static final int BUSY = 3;
 
     @Override
     public Integer call() {
@@ -43,12 +43,19 @@ public final class HostCli implements Callable<Integer> {
      */
     static int execute(String... args) {
         CommandLine cli = new CommandLine(new HostCli());
-        try {
-            cli.setDefaultValueProvider(new ConfigDefaults(args));
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
+        cli.setDefaultValueProvider(new ConfigDefaults());
+        CommandLine.IParameterExceptionHandler standard = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, given) -> {
+            // A value a converter refuses, or a config file that cannot be used: what it takes, not the usage help.
+            Throwable refused = e.getCause();
+            String message = refused instanceof CommandLine.TypeConversionException || refused instanceof IllegalArgumentException
+                    ? refused.getMessage() : e instanceof ConfigDefaults.Unusable ? e.getMessage() : null;
+            if (message == null) {
+                return standard.handleParseException(e, given);
+            }
+            e.getCommandLine().getErr().println("error: " + message);
             return USAGE;
-        }
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof org.genretagger.api.LibraryBusyException) {
                 cmd.getErr().println("error: " + e.getMessage());
@@ -69,13 +76,23 @@ public final class HostCli implements Callable<Integer> {
     }
 
     /** Options every command that loads plugins has. */
-    abstract static class HostCommand implements Callable<Integer> {
+    public abstract static class HostCommand implements Callable<Integer> {
         @Option(names = "--plugins-dir", paramLabel = "DIR",
                 description = "where plugin zips are (default: plugins/ beside host-demo.jar, or beside its folder)")
-        Path pluginsDir;
+        protected Path pluginsDir;
 
-        PluginHost host() {
+        protected PluginHost host() {
             return new PluginHost(pluginsDir != null ? pluginsDir : PluginHost.defaultDir());
+        }
+
+        /**
+         * Sets a request builder's value only when the option was given (on the command line or in
+         * the config file): otherwise the builder's default stands, its one source.
+         */
+        static <T> void ifGiven(T value, java.util.function.Consumer<T> setter) {
+            if (value != null) {
+                setter.accept(value);
+            }
         }
 
         /** The shipped model's classifier, or a learned model's; a model that cannot be used is a usage error. */

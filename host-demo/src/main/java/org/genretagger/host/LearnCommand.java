@@ -48,14 +48,14 @@ final class LearnCommand extends HostCli.HostCommand {
             description = "where the model, REPORT.md and the feature cache go (a rerun reuses the cache)")
     Path out;
 
-    @Option(names = "--labels", defaultValue = "first", paramLabel = "first|all",
+    @Option(names = "--labels", paramLabel = "first|all", converter = Converters.AllLabels.class,
             description = "a track with several genres counts for its first (default) or for each")
-    String labels;
+    Boolean allLabels;
 
     @Option(names = "--alias", paramLabel = "FILE", description = "genre merges, one 'NAME = GENRE' a line (e.g. Alt Rock = Rock); # comments")
     Path alias;
 
-    @Option(names = "--min-tracks", defaultValue = "20", paramLabel = "N", description = "leave out genres with fewer tracks (default ${DEFAULT-VALUE})")
+    @Option(names = "--min-tracks", defaultValue = "" + LearnRequest.DEFAULT_MIN_TRACKS, paramLabel = "N", description = "leave out genres with fewer tracks (default ${DEFAULT-VALUE})")
     int minTracks;
 
     @Option(names = "--windows", defaultValue = "" + LearnRequest.DEFAULT_WINDOWS, paramLabel = "N",
@@ -69,29 +69,26 @@ final class LearnCommand extends HostCli.HostCommand {
     @Mixin
     ScanOptions scan;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "config file with option defaults")
-    Path config;
+    @Mixin
+    ConfigDefaults.ConfigOption config;
 
     @Override
     public Integer call() throws IOException {
-        boolean all = switch (labels.toLowerCase(Locale.ROOT)) {
-            case "first" -> false;
-            case "all" -> true;
-            default -> throw new IllegalArgumentException("--labels must be first or all, not '" + labels + "'");
-        };
         if ((root == null) == (tracks == null)) {
             throw new IllegalArgumentException("learn needs DIR or --tracks FILE (one of them)");
         }
         List<LabelledTrack> given = tracks != null ? readTracks(tracks) : List.of();
-        LearnRequest request = LearnRequest.builder(root != null ? root : tracks, out).tracks(given).allLabels(all).aliases(alias != null ? readAliases(alias) : Map.of())
+        LearnRequest.Builder request = LearnRequest.builder(root != null ? root : tracks, out).tracks(given).aliases(alias != null ? readAliases(alias) : Map.of())
                 .minTracks(minTracks).windows(windows).genres(genres)
-                .threads(scan.threads).includes(scan.includes).excludes(scan.excludes).build();
+                .includes(scan.includes).excludes(scan.excludes);
+        ifGiven(allLabels, request::allLabels);
+        ifGiven(scan.threads, request::threads);
         PrintWriter pw = spec.commandLine().getOut();
         pw.println("learn from " + (root != null ? root : given.size() + " tracks listed in " + tracks) + " into " + out);
         pw.flush();
         LearnReport r;
         try (PluginHost host = host(); ProgressListener progress = new ProgressListener(System.out, "learn")) {
-            r = host.learner().learn(request, progress);
+            r = host.learner().learn(request.build(), progress);
         } catch (LearnException e) {
             spec.commandLine().getErr().println("error: " + e.getMessage());
             return HostCli.SOME_FAILED;

@@ -8,6 +8,7 @@ import org.genretagger.api.Outcome;
 import org.genretagger.api.RetagReport;
 import org.genretagger.api.RetagRequest;
 import org.genretagger.api.TrackResult;
+import org.genretagger.host.report.RunReport;
 
 /** {@code retag --apply PLAN}: writes a reviewed plan through the plugin and reports like a run. */
 final class PlanApply {

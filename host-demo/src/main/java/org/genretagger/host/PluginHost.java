@@ -6,15 +6,15 @@ import java.util.List;
 import org.genretagger.api.GenreClassifier;
 import org.genretagger.api.GenreLearner;
 import org.genretagger.api.LibraryTagger;
-import org.pf4j.DefaultPluginManager;
+import org.genretagger.api.host.PluginFolder;
 import org.pf4j.PluginManager;
 import org.pf4j.PluginWrapper;
 
 /**
- * Loads plugins from a folder with PF4J, the way a library manager would: the plugin zip is
- * unpacked and loaded in its own class loader, and extensions are looked up by their API type.
+ * Loads plugins from a folder with PF4J, the way a library manager would ({@link PluginFolder}),
+ * and finds the extensions the commands use.
  */
-final class PluginHost implements AutoCloseable {
+public final class PluginHost implements AutoCloseable {
     /**
      * Told of each plugin manager once its plugins are started; null normally. A seam for tests
      * that run host-demo in a child JVM and must reach the plugin's classes there (KillNineTest
@@ -23,20 +23,16 @@ final class PluginHost implements AutoCloseable {
      */
     static volatile java.util.function.Consumer<PluginManager> onStart;
 
-    private final PluginManager manager;
-    private final Path dir;
+    private final PluginFolder plugins;
 
     PluginHost(Path pluginsDir) {
         if (!Files.isDirectory(pluginsDir)) {
             throw new IllegalArgumentException("plugins folder " + pluginsDir + " does not exist (build with mvn package, or give --plugins-dir)");
         }
-        this.dir = pluginsDir;
-        this.manager = new DefaultPluginManager(pluginsDir);
-        manager.loadPlugins();
-        manager.startPlugins();
+        this.plugins = new PluginFolder(pluginsDir);
         java.util.function.Consumer<PluginManager> hook = onStart;
         if (hook != null) {
-            hook.accept(manager);
+            hook.accept(plugins.manager());
         }
     }
 
@@ -44,7 +40,7 @@ final class PluginHost implements AutoCloseable {
      * The folder beside the running jar ({@code host-demo/target/plugins}), or beside the jar's
      * folder (the unpacked tarball's {@code lib/host-demo.jar} and {@code plugins/}).
      */
-    static Path defaultDir() {
+    public static Path defaultDir() {
         try {
             Path jar = Path.of(HostCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             Path beside = jar.getParent().resolve("plugins");
@@ -56,35 +52,32 @@ final class PluginHost implements AutoCloseable {
     }
 
     List<PluginWrapper> plugins() {
-        return manager.getPlugins();
+        return plugins.plugins();
     }
 
     List<String> extensionClasses(String pluginId) {
-        return manager.getExtensionClassNames(pluginId).stream().sorted().toList();
+        return plugins.extensionClasses(pluginId);
     }
 
-    GenreClassifier classifier() {
-        return first(manager.getExtensions(GenreClassifier.class), "GenreClassifier");
+    public GenreClassifier classifier() {
+        return first(GenreClassifier.class);
     }
 
-    GenreLearner learner() {
-        return first(manager.getExtensions(GenreLearner.class), "GenreLearner");
+    public GenreLearner learner() {
+        return first(GenreLearner.class);
     }
 
-    LibraryTagger tagger() {
-        return first(manager.getExtensions(LibraryTagger.class), "LibraryTagger");
+    public LibraryTagger tagger() {
+        return first(LibraryTagger.class);
     }
 
-    private <T> T first(List<T> found, String what) {
-        if (found.isEmpty()) {
-            throw new IllegalStateException("no plugin in " + dir + " provides a " + what);
-        }
-        return found.get(0);
+    private <T> T first(Class<T> type) {
+        return plugins.extension(type).orElseThrow(
+                () -> new IllegalStateException("no plugin in " + plugins.dir() + " provides a " + type.getSimpleName()));
     }
 
     @Override
     public void close() {
-        manager.stopPlugins();
-        manager.unloadPlugins();
+        plugins.close();
     }
 }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import org.genretagger.host.report.RunReport;
 
 /** Classifies every track under a folder and writes the genre into its tags. */
 @Command(name = "retag", mixinStandardHelpOptions = true,
@@ -48,21 +49,21 @@ final class RetagCommand extends HostCli.HostCommand {
             + ".html: a self-contained page with charts, a sortable table and each track's window timeline")
     Path report;
 
-    @Option(names = "--policy", defaultValue = "fill-empty", paramLabel = "fill-empty|replace|merge",
+    @Option(names = "--policy", paramLabel = "fill-empty|replace|merge", converter = Converters.Policy.class,
             description = "tracks with a genre: leave them (default), replace it, or add ours beside it")
-    String policy;
+    TagPolicy policy;
 
     @Option(names = "--min-confidence", paramLabel = "P", description = "write nothing below this probability (default: the model's, chosen on validation data)")
     Double minConfidence;
 
-    @Option(names = "--max-genres", defaultValue = "1", paramLabel = "N", description = "write up to N genres (default ${DEFAULT-VALUE})")
-    int maxGenres;
+    @Option(names = "--max-genres", paramLabel = "N", description = "write up to N genres (default 1)")
+    Integer maxGenres;
 
-    @Option(names = "--separator", defaultValue = "; ", paramLabel = "S", description = "joins genres for ID3v2.3 and single-string formats (default '${DEFAULT-VALUE}')")
+    @Option(names = "--separator", paramLabel = "S", description = "joins genres for ID3v2.3 and single-string formats (default '; ')")
     String separator;
 
-    @Option(names = "--id3", defaultValue = "v2.4", paramLabel = "v2.3|v2.4", description = "ID3v2 version for MP3, WAV, AIFF (default ${DEFAULT-VALUE})")
-    String id3;
+    @Option(names = "--id3", paramLabel = "v2.3|v2.4", converter = Converters.Id3.class, description = "ID3v2 version for MP3, WAV, AIFF (default v2.4)")
+    Id3Version id3;
 
     @Mixin
     ScanOptions scan;
@@ -91,22 +92,23 @@ final class RetagCommand extends HostCli.HostCommand {
                     + "set aside and these share their probability; a plan records them and --apply writes no other"})
     List<String> genres = List.of();
 
-    @Option(names = "--analysis", paramLabel = "full|sample:N", description = "windows classified per track (default: the model's)")
-    String analysis;
+    @Option(names = "--analysis", paramLabel = "full|sample:N", converter = Converters.AnalysisText.class,
+            description = "windows classified per track (default: the model's)")
+    Analysis analysis;
 
-    @Option(names = "--verify", defaultValue = "packets", paramLabel = "packets|decode",
+    @Option(names = "--verify", paramLabel = "packets|decode", converter = Converters.Verify.class,
             description = "how a write proves the audio unchanged: compare the audio packets and decoder setup (default), "
                     + "or decode both files whole and compare the samples (slower)")
-    String verify;
-    @Option(names = "--by", defaultValue = "track", paramLabel = "track|album",
+    AudioCheck verify;
+    @Option(names = "--by", paramLabel = "track|album", converter = Converters.By.class,
             description = "one verdict per track (default), or one per album (album-artist/artist + album tags, "
                     + "compilations, or a folder of one artist's untitled tracks) that all its tracks get")
-    String by;
+    Grouping by;
     @Option(names = "--model", paramLabel = "MODEL_DIR", description = "tag with a model made by learn, writing its genre names (default: the shipped model)")
     Path model;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "config file with option defaults")
-    Path config;
+    @Mixin
+    ConfigDefaults.ConfigOption config;
 
     @Override
     public Integer call() throws IOException {
@@ -120,14 +122,10 @@ final class RetagCommand extends HostCli.HostCommand {
         }
         boolean followSymlinks = ConfigDefaults.flag(spec, "follow-symlinks", followSymlinksOption);
         boolean keepMtime = ConfigDefaults.flag(spec, "keep-mtime", keepMtimeOption);
-        RetagRequest request = RetagRequest.builder(root != null ? root : apply)
+        // Options not given keep the request's defaults: the builder is their one source.
+        RetagRequest.Builder builder = RetagRequest.builder(root != null ? root : apply)
                 .dryRun(dryRun)
-                .policy(parsePolicy(policy))
                 .minConfidence(minConfidence)
-                .maxGenres(maxGenres)
-                .separator(separator)
-                .id3Version(parseId3(id3))
-                .threads(scan.threads)
                 .includes(scan.includes)
                 .excludes(scan.excludes)
                 .followSymlinks(followSymlinks)
@@ -135,12 +133,17 @@ final class RetagCommand extends HostCli.HostCommand {
                 .resume(resume)
                 .keepMtime(keepMtime)
                 .genreNames(ConfigDefaults.genreNames(spec, genreNames))
-                .analysis(analysis != null ? Analysis.parse(analysis) : null)
-                .verify(AudioCheck.parse(verify))
-                .grouping(parseGrouping(by))
+                .analysis(analysis)
                 .model(model)
-                .genres(genres)
-                .build();
+                .genres(genres);
+        ifGiven(policy, builder::policy);
+        ifGiven(maxGenres, builder::maxGenres);
+        ifGiven(separator, builder::separator);
+        ifGiven(id3, builder::id3Version);
+        ifGiven(scan.threads, builder::threads);
+        ifGiven(verify, builder::verify);
+        ifGiven(by, builder::grouping);
+        RetagRequest request = builder.build();
         PrintWriter out = spec.commandLine().getOut();
         if (apply != null) {
             try (PluginHost host = host()) {
@@ -153,12 +156,12 @@ final class RetagCommand extends HostCli.HostCommand {
         try (PluginHost host = host()) {
             LibraryTagger tagger = host.tagger();
             info = classifier(host, model).modelInfo();
-            double threshold = minConfidence != null ? minConfidence : info.defaultMinConfidence();
+            double threshold = request.minConfidenceOr(info.defaultMinConfidence());
             meaning = minConfidence == null && !info.thresholdMeaning().isEmpty() ? info.thresholdMeaning()
                     : minConfidence != null && minConfidence.equals(info.defaultMinConfidence()) && !info.thresholdMeaning().isEmpty()
                     ? info.thresholdMeaning() : null;
             out.printf(Locale.ROOT, "%s%s: policy %s, min confidence %.2f%s%n", dryRun ? "dry run of " : "retag ", root,
-                    policy, threshold, meaning != null ? " (" + meaning + ")" : minConfidence != null
+                    Converters.Policy.name(request.policy()), threshold, meaning != null ? " (" + meaning + ")" : minConfidence != null
                             ? " (given; the model's own threshold is " + String.format(Locale.ROOT, "%.2f", info.defaultMinConfidence()) + ")" : "");
             if (request.grouping() == Grouping.ALBUM) {
                 out.println("by album: every track is heard first, then albums are decided and written; progress counts the writing");
@@ -184,30 +187,5 @@ final class RetagCommand extends HostCli.HostCommand {
                 : "dry run: nothing written, no journal");
         out.flush();
         return result.hasFailures() ? HostCli.SOME_FAILED : HostCli.OK;
-    }
-
-    static TagPolicy parsePolicy(String s) {
-        return switch (s.toLowerCase(Locale.ROOT)) {
-            case "fill-empty" -> TagPolicy.FILL_EMPTY;
-            case "replace" -> TagPolicy.REPLACE;
-            case "merge" -> TagPolicy.MERGE;
-            default -> throw new IllegalArgumentException("--policy must be fill-empty, replace or merge, not '" + s + "'");
-        };
-    }
-
-    static Grouping parseGrouping(String s) {
-        return switch (s.toLowerCase(Locale.ROOT)) {
-            case "track" -> Grouping.TRACK;
-            case "album" -> Grouping.ALBUM;
-            default -> throw new IllegalArgumentException("--by must be track or album, not '" + s + "'");
-        };
-    }
-
-    static Id3Version parseId3(String s) {
-        return switch (s.toLowerCase(Locale.ROOT)) {
-            case "v2.3", "2.3" -> Id3Version.V2_3;
-            case "v2.4", "2.4" -> Id3Version.V2_4;
-            default -> throw new IllegalArgumentException("--id3 must be v2.3 or v2.4, not '" + s + "'");
-        };
     }
 }

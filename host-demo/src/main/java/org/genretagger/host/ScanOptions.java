@@ -5,8 +5,8 @@ import picocli.CommandLine.Option;
 
 /** Which files of DIR a command works on, and with how many workers: shared by retag and learn. */
 final class ScanOptions {
-    @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "worker threads (default: one per core)")
-    int threads;
+    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: one per core)")
+    Integer threads;
 
     @Option(names = "--include", split = ",", paramLabel = "GLOB", description = "only paths matching (a glob without '/' matches file names)")
     List<String> includes = List.of();

@@ -8,6 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import org.genretagger.host.report.RunReport;
 
 /** Restores the genres a run changed. */
 @Command(name = "undo", mixinStandardHelpOptions = true,

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.genretagger.host.bench.Proc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,10 +45,10 @@ class BenchCommandTest {
     void peakAndCurrentResidentSetAreReadFromProc() {
         assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "Linux only");
         // One read: within a read the kernel reports the peak as at least the current figure.
-        Map<String, Long> status = BenchCommand.procStatus();
+        Map<String, Long> status = Proc.procStatus();
         long hwm = status.get("VmHWM");
         long rss = status.get("VmRSS");
         assertTrue(rss > 0 && hwm >= rss, hwm + " " + rss);
-        assertEquals(-1, BenchCommand.procStatus("NoSuchField"));
+        assertEquals(-1, Proc.procStatus("NoSuchField"));
     }
 }

@@ -26,6 +26,7 @@ import org.genretagger.api.Outcome;
 import org.genretagger.api.RetagReport;
 import org.genretagger.api.TrackResult;
 import org.genretagger.api.WindowPrediction;
+import org.genretagger.host.report.HtmlReport;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

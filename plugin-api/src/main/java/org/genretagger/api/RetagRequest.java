@@ -87,6 +87,16 @@ public record RetagRequest(
     }
 
     /**
+     * The one rule for a threshold not given: the model's own.
+     *
+     * @param modelDefault the threshold of the model the run classifies with
+     * @return the threshold the run uses: {@link #minConfidence()} when given, else {@code modelDefault}
+     */
+    public double minConfidenceOr(double modelDefault) {
+        return minConfidence != null ? minConfidence : modelDefault;
+    }
+
+    /**
      * @param root the folder to retag
      * @return a builder with the defaults
      */

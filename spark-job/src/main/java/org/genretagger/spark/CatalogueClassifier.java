@@ -68,7 +68,8 @@ final class CatalogueClassifier implements MapPartitionsFunction<Row, Row> {
     private final String pluginFile;
     private final String modelDir;
     private final boolean modelShipped;
-    private final String analysis;
+    /** Windows per track of the analysis, 0 for full; null for the model's default. */
+    private final Integer sampleWindows;
     private final int ompThreads;
     private final long timeoutSeconds;
     private final HashMap<String, String> hadoopConf;
@@ -88,19 +89,20 @@ final class CatalogueClassifier implements MapPartitionsFunction<Row, Row> {
      *     {@code --archives} (see modelShipped); null for the plugin's bundled model
      * @param modelShipped whether modelDir names an archive unpacked among each executor's
      *     {@link SparkFiles}, rather than a path
-     * @param analysis {@code full}, {@code sample:N}, or null for the model's default
+     * @param sampleWindows the analysis's windows per track ({@link Analysis#sampleWindows()}, 0 for full), or null
+     *     for the model's default
      * @param ompThreads MXNet OpenMP threads per executor JVM
      * @param timeoutSeconds after this long a track is given up with an error
      * @param hadoopConf the driver's Hadoop settings, for remote paths
      * @param counts where per-genre counts go
      * @param failFirstAttemptOf for tests: the partition whose first attempt fails after one track; -1 for none
      */
-    CatalogueClassifier(String pluginFile, String modelDir, boolean modelShipped, String analysis, int ompThreads, long timeoutSeconds,
+    CatalogueClassifier(String pluginFile, String modelDir, boolean modelShipped, Integer sampleWindows, int ompThreads, long timeoutSeconds,
             HashMap<String, String> hadoopConf, GenreCounts counts, int failFirstAttemptOf) {
         this.pluginFile = pluginFile;
         this.modelDir = modelDir;
         this.modelShipped = modelShipped;
-        this.analysis = analysis;
+        this.sampleWindows = sampleWindows;
         this.ompThreads = ompThreads;
         this.timeoutSeconds = timeoutSeconds;
         this.hadoopConf = hadoopConf;
@@ -144,7 +146,7 @@ final class CatalogueClassifier implements MapPartitionsFunction<Row, Row> {
         ExecutorPlugin.Loaded loaded = ExecutorPlugin.classifier(Path.of(SparkFiles.get(pluginFile)), modelPath, ompThreads);
         GenreClassifier classifier = loaded.classifier();
         ModelInfo model = loaded.model();
-        Analysis a = analysis != null ? Analysis.parse(analysis) : null;
+        Analysis a = sampleWindows != null ? new Analysis(sampleWindows) : null;
         TrackSource source = new TrackSource(hadoopConf);
         TaskContext task = TaskContext.get();
         hold(task);

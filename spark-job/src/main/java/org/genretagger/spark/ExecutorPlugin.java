@@ -5,18 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.genretagger.api.ClassificationException;
 import org.genretagger.api.GenreClassifier;
 import org.genretagger.api.ModelInfo;
-import org.pf4j.DefaultPluginManager;
-import org.pf4j.PluginManager;
+import org.genretagger.api.host.PluginFolder;
 
 /**
  * The genre plugin as loaded in one executor JVM: once per JVM, through PF4J, so MXNet, FFmpeg and
@@ -91,29 +86,8 @@ final class ExecutorPlugin {
     }
 
     private static GenreClassifier load(Path zip) {
-        try {
-            // PF4J unpacks the zip beside itself: a private folder, removed when the JVM ends.
-            Path dir = Files.createTempDirectory("genre-spark-plugins-");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
-            Files.copy(zip, dir.resolve(zip.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            PluginManager pm = new DefaultPluginManager(dir);
-            pm.loadPlugins();
-            pm.startPlugins();
-            List<GenreClassifier> found = pm.getExtensions(GenreClassifier.class);
-            if (found.isEmpty()) {
-                throw new IllegalStateException("the plugin zip " + zip + " provides no GenreClassifier");
-            }
-            return found.get(0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load the plugin " + zip, e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | RuntimeException e) {
-            // best effort at exit
-        }
+        // PF4J unpacks the zip beside itself: a private folder, removed when the JVM ends.
+        return PluginFolder.ofZip(zip).extension(GenreClassifier.class)
+                .orElseThrow(() -> new IllegalStateException("the plugin zip " + zip + " provides no GenreClassifier"));
     }
 }

@@ -75,8 +75,17 @@ public final class GenreSparkJob implements Callable<Integer> {
             description = "parquet (default), or jsonl: JSON lines with host-demo classify --json's fields")
     String format;
 
-    @Option(names = "--analysis", paramLabel = "full|sample:N", description = "windows classified per track (default: the model's)")
-    String analysis;
+    @Option(names = "--analysis", paramLabel = "full|sample:N", converter = AnalysisText.class,
+            description = "windows classified per track (default: the model's)")
+    Analysis analysis;
+
+    /** {@code --analysis}, parsed once here at the driver: executors get its window count. */
+    static final class AnalysisText implements CommandLine.ITypeConverter<Analysis> {
+        @Override
+        public Analysis convert(String text) {
+            return Analysis.parse(text);
+        }
+    }
 
     @Option(names = "--model", paramLabel = "DIR",
             description = "a model made by host-demo learn, or a model folder (config.json + weights) to run instead of the plugin's "
@@ -137,6 +146,15 @@ public final class GenreSparkJob implements Callable<Integer> {
             }
             throw e;
         });
+        CommandLine.IParameterExceptionHandler standard = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((e, given) -> {
+            if (e.getCause() instanceof IllegalArgumentException refused) {
+                // A value a converter refuses: say what the option takes, as for any other wrong value.
+                e.getCommandLine().getErr().println("error: " + refused.getMessage());
+                return USAGE;
+            }
+            return standard.handleParseException(e, given);
+        });
         return cli.execute(args);
     }
 
@@ -147,9 +165,6 @@ public final class GenreSparkJob implements Callable<Integer> {
             case "jsonl", "json" -> "json";
             default -> throw new IllegalArgumentException("--format must be parquet or jsonl, not '" + format + "'");
         };
-        if (analysis != null) {
-            Analysis.parse(analysis);
-        }
         SparkSession spark = session != null ? session : newSession();
         try {
             return run(spark, fmt);
@@ -235,7 +250,7 @@ public final class GenreSparkJob implements Callable<Integer> {
         hadoop.forEach(e -> hadoopConf.put(e.getKey(), e.getValue()));
         GenreCounts counts = new GenreCounts();
         sc.register(counts, "genres");
-        CatalogueClassifier classify = new CatalogueClassifier(zipName, model, modelShipped, analysis,
+        CatalogueClassifier classify = new CatalogueClassifier(zipName, model, modelShipped, analysis != null ? analysis.sampleWindows() : null,
                 taskCpus, trackTimeout, hadoopConf, counts, Integer.getInteger(FAIL_PARTITION_PROPERTY, -1))
                 .holdUntil(sc.getConf().get(HOLD_CONF, null));
 
@@ -257,6 +272,12 @@ public final class GenreSparkJob implements Callable<Integer> {
             sc.removeSparkListener(progress);
         }
 
+        return summary(counts, start, skipped, tasks, fmt);
+    }
+
+    /** Prints the run's figures and per-genre counts; returns the exit code. */
+    private int summary(GenreCounts counts, long start, long skipped, int tasks, String fmt) {
+        PrintWriter out = spec.commandLine().getOut();
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Long> byGenre = new HashMap<>(counts.value());
         long failed = byGenre.getOrDefault(GenreCounts.FAILED, 0L);

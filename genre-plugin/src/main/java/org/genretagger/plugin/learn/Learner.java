@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +37,8 @@ import org.genretagger.plugin.model.GenreModel;
 import org.genretagger.plugin.model.ModelConfig;
 import org.genretagger.plugin.model.SoftmaxRegression;
 import org.genretagger.plugin.tags.GenreTags;
+import org.genretagger.plugin.tags.GenreTags.TrackTags;
+import org.genretagger.plugin.tags.TagAccessException;
 
 /**
  * Learns a user's genres from the tracks of a library that carry genre tags: reads the labels,
@@ -62,6 +65,34 @@ public final class Learner {
     /** A track with a usable label. */
     private record Labelled(Path file, List<String> rawGenres, List<String> labels, String album, String artist) {}
 
+    /** The tracks to learn from, and the tags a host gave for them (none when the root is scanned). */
+    private record Sources(List<Path> files, Map<Path, TrackTags> given) {}
+
+    /** The genres to learn: model labels in written-name order, and how many tracks and albums each has. */
+    private record Genres(List<String> classes, List<String> written, Map<String, Integer> count, Map<String, Set<String>> albums) {}
+
+    /** The head, its calibration and what it scored on the held-out albums. */
+    private record Trained(SoftmaxRegression head, double temperature, ClassificationReport figures,
+            ConfidenceThreshold.Choice threshold, int[][] perGenre) {}
+
+    /** What one {@link #learn} call gathers on the way: what was left out, what failed, how features were got. */
+    private static final class Run {
+        final long start = System.nanoTime();
+        final LearnRequest request;
+        final RetagListener progress;
+        final GenreLabels names;
+        final List<String> leftOut = new ArrayList<>();
+        final List<TrackResult> failed = new ArrayList<>();
+        final AtomicInteger decoded = new AtomicInteger();
+        final AtomicInteger cached = new AtomicInteger();
+
+        Run(LearnRequest request, RetagListener listener) {
+            this.request = request;
+            this.progress = listener != null ? listener : RetagListener.NONE;
+            this.names = new GenreLabels(request.aliases());
+        }
+    }
+
     /**
      * @param request what to learn from and where to write
      * @param listener told of progress
@@ -69,60 +100,79 @@ public final class Learner {
      * @throws LearnException when too little can be learned, or the model folder cannot be written
      */
     public LearnReport learn(LearnRequest request, RetagListener listener) throws LearnException {
-        long start = System.nanoTime();
-        RetagListener progress = listener != null ? listener : RetagListener.NONE;
-        GenreModel base = analyzer.model();
-        String baseSha = base.weightsSha256();
-        // Cached features are means over this many windows of this base: another count is another key.
-        String featureKey = baseSha + " windows " + request.windows();
-        Analysis windows = new Analysis(request.windows());
+        Run run = new Run(request, listener);
+        // 1. Labels, from the tags (cheap; no audio is decoded before the data is known to suffice).
+        List<Labelled> tracks = labelled(run, sources(run));
+        // 2. Which genres: --genres, --min-tracks, and at least two albums to hold one out.
+        Genres genres = genres(run, tracks);
+        List<Labelled> used = new ArrayList<>();
+        for (Labelled t : tracks) {
+            List<String> l = t.labels().stream().filter(genres.classes()::contains).toList();
+            if (!l.isEmpty()) {
+                used.add(new Labelled(t.file(), t.rawGenres(), l, t.album(), t.artist()));
+            }
+        }
+        // 3. Hold out whole albums (or artists).
+        List<AlbumSplit.Item> items = used.stream().map(t -> new AlbumSplit.Item(t.labels().get(0), t.album(), t.artist())).toList();
+        AlbumSplit.Result split = AlbumSplit.split(items, SEED);
+        // 4. Features: the base network's mean window embedding, from the cache where it can.
+        float[][] features = features(run, used);
+        // 5. Train on the rest, calibrate and measure on the held-out albums.
+        Trained trained = train(used, features, split, genres);
+        // 6. The model folder and its report.
+        return write(run, genres, split, trained);
+    }
+
+    /** The host's list of tracks with their tags, or the scanned root's tracks (whose problems are left out). */
+    private static Sources sources(Run run) throws LearnException {
+        LearnRequest request = run.request;
         List<Path> files = new ArrayList<>();
-        java.util.Map<Path, TrackTags> given = new java.util.HashMap<>();
-        List<String> leftOut = new ArrayList<>();
+        Map<Path, TrackTags> given = new HashMap<>();
         if (!request.tracks().isEmpty()) {
             // The host knows the genres (a library manager's database): no scan, no tag reading.
             for (org.genretagger.api.LabelledTrack t : request.tracks()) {
-                if (given.putIfAbsent(t.file(), new TrackTags(t.genres(), t.albumArtist(), t.artist(), t.album())) == null) {
+                if (given.putIfAbsent(t.file(), new TrackTags(t.genres(), t.artist(), t.albumArtist(), t.album(), false)) == null) {
                     files.add(t.file());
                 }
             }
-        } else {
-            LibraryScanner.Scan scan;
-            try {
-                scan = LibraryScanner.scan(request.root(), request.includes(), request.excludes(), false, false);
-            } catch (IOException e) {
-                throw new LearnException(request.root() + ": cannot scan (" + e.getMessage() + ")", e);
-            }
-            files.addAll(scan.tracks());
-            leftOut.addAll(scan.problems());
+            return new Sources(files, given);
         }
-        List<TrackResult> failed = new ArrayList<>();
+        LibraryScanner.Scan scan;
+        try {
+            scan = LibraryScanner.scan(request.root(), request.includes(), request.excludes(), false, false);
+        } catch (IOException e) {
+            throw new LearnException(request.root() + ": cannot scan (" + e.getMessage() + ")", e);
+        }
+        files.addAll(scan.tracks());
+        run.leftOut.addAll(scan.problems());
+        return new Sources(files, given);
+    }
 
-        // 1. Labels, from the tags (cheap; no audio is decoded before the data is known to suffice).
-        GenreLabels names = new GenreLabels(request.aliases());
+    /** Each track's labels (its first genre's, or all with --labels all) and the album and artist it is held out with. */
+    private static List<Labelled> labelled(Run run, Sources sources) {
         List<Labelled> tracks = new ArrayList<>();
         int untagged = 0;
         int noTags = 0;
-        for (Path f : files) {
-            TrackTags tags = given.get(f);
+        for (Path f : sources.files()) {
+            TrackTags tags = sources.given().get(f);
             if (tags == null && !GenreTags.supports(f)) {
                 noTags++;
                 continue;
             }
             try {
                 if (tags == null) {
-                    tags = TrackTags.read(f);
+                    tags = readTags(f);
                 }
             } catch (Exception e) {
-                failed.add(TrackResult.of(f, Outcome.FAILED, f + ": cannot read tags (" + rootMessage(e) + ")"));
+                run.failed.add(TrackResult.of(f, Outcome.FAILED, f + ": cannot read tags (" + rootMessage(e) + ")"));
                 continue;
             }
             Set<String> labels = new LinkedHashSet<>();
             for (String raw : tags.genres()) {
-                String k = names.label(raw);
+                String k = run.names.label(raw);
                 if (!k.isEmpty()) {
                     labels.add(k);
-                    if (!request.allLabels()) {
+                    if (!run.request.allLabels()) {
                         break;
                     }
                 }
@@ -139,13 +189,29 @@ public final class Learner {
             tracks.add(new Labelled(f, tags.genres(), List.copyOf(labels), album, artistKey));
         }
         if (untagged > 0) {
-            leftOut.add(untagged + " tracks have no genre tag (nothing to learn from; these are the ones to tag)");
+            run.leftOut.add(untagged + " tracks have no genre tag (nothing to learn from; these are the ones to tag)");
         }
         if (noTags > 0) {
-            leftOut.add(noTags + " files are of a format without genre tags (e.g. .au)");
+            run.leftOut.add(noTags + " files are of a format without genre tags (e.g. .au)");
         }
+        return tracks;
+    }
 
-        // 2. Which genres: --genres, --min-tracks, and at least two albums to hold one out.
+    /**
+     * A track's genres and album tags, read as a retag reads them ({@link GenreTags#readTrackTags});
+     * when only the genres can be read, the track goes without album tags (its folder groups it).
+     */
+    private static TrackTags readTags(Path f) throws TagAccessException {
+        try {
+            return GenreTags.readTrackTags(f);
+        } catch (TagAccessException e) {
+            return new TrackTags(GenreTags.readGenres(f), "", "", "", false);
+        }
+    }
+
+    /** The genres asked for (or all) with enough tracks in at least two albums; stops when fewer than two are left. */
+    private static Genres genres(Run run, List<Labelled> tracks) throws LearnException {
+        LearnRequest request = run.request;
         Map<String, Integer> count = new TreeMap<>();
         Map<String, Set<String>> albums = new TreeMap<>();
         for (Labelled t : tracks) {
@@ -156,66 +222,64 @@ public final class Learner {
         }
         Set<String> keep = new LinkedHashSet<>(count.keySet());
         if (!request.genres().isEmpty()) {
-            Set<String> asked = new LinkedHashSet<>();
-            GenreLabels lookup = new GenreLabels(request.aliases());
-            for (String g : request.genres()) {
-                String k = lookup.label(g);
-                asked.add(k);
-                if (!count.containsKey(k)) {
-                    leftOut.add("genre '" + g + "' was asked for but no track has it");
-                }
-            }
-            int others = 0;
-            for (String k : count.keySet()) {
-                if (!asked.contains(k)) {
-                    keep.remove(k);
-                    others++;
-                }
-            }
-            if (others > 0) {
-                leftOut.add(others + " genres not among --genres");
-            }
+            keepAsked(run, keep, count);
         }
         for (String k : List.copyOf(keep)) {
             if (count.get(k) < request.minTracks()) {
                 keep.remove(k);
-                leftOut.add("genre '" + names.writtenName(k) + "': " + count.get(k) + " tracks, fewer than --min-tracks "
+                run.leftOut.add("genre '" + run.names.writtenName(k) + "': " + count.get(k) + " tracks, fewer than --min-tracks "
                         + request.minTracks());
             } else if (albums.get(k).size() < 2) {
                 keep.remove(k);
-                leftOut.add("genre '" + names.writtenName(k) + "': " + count.get(k)
+                run.leftOut.add("genre '" + run.names.writtenName(k) + "': " + count.get(k)
                         + " tracks but all in one album (or folder), so none could be held out to measure it");
             }
         }
         if (keep.size() < 2) {
-            throw new LearnException(tooLittle(request, keep, count, albums, names));
+            throw new LearnException(tooLittle(request, keep, count, albums, run.names));
         }
         List<String> classes = new ArrayList<>(keep);
-        classes.sort(Comparator.comparing(k -> names.writtenName(k).toLowerCase(Locale.ROOT)));
-        List<String> written = classes.stream().map(names::writtenName).toList();
-        List<Labelled> used = new ArrayList<>();
-        for (Labelled t : tracks) {
-            List<String> l = t.labels().stream().filter(keep::contains).toList();
-            if (!l.isEmpty()) {
-                used.add(new Labelled(t.file(), t.rawGenres(), l, t.album(), t.artist()));
+        classes.sort(Comparator.comparing(k -> run.names.writtenName(k).toLowerCase(Locale.ROOT)));
+        return new Genres(List.copyOf(classes), classes.stream().map(run.names::writtenName).toList(), count, albums);
+    }
+
+    /** Narrows {@code keep} to the genres --genres asks for, noting those no track has and how many were left aside. */
+    private static void keepAsked(Run run, Set<String> keep, Map<String, Integer> count) {
+        Set<String> asked = new LinkedHashSet<>();
+        GenreLabels lookup = new GenreLabels(run.request.aliases());
+        for (String g : run.request.genres()) {
+            String k = lookup.label(g);
+            asked.add(k);
+            if (!count.containsKey(k)) {
+                run.leftOut.add("genre '" + g + "' was asked for but no track has it");
             }
         }
+        int others = 0;
+        for (String k : count.keySet()) {
+            if (!asked.contains(k)) {
+                keep.remove(k);
+                others++;
+            }
+        }
+        if (others > 0) {
+            run.leftOut.add(others + " genres not among --genres");
+        }
+    }
 
-        // 3. Hold out whole albums (or artists).
-        List<AlbumSplit.Item> items = used.stream().map(t -> new AlbumSplit.Item(t.labels().get(0), t.album(), t.artist())).toList();
-        AlbumSplit.Result split = AlbumSplit.split(items, SEED);
-
-        // 4. Features: the base network's mean window embedding, from the cache where it can.
+    /** Every track's mean embedding (null where it failed), on a pool of workers, from the cache where it can. */
+    private float[][] features(Run run, List<Labelled> used) throws LearnException {
+        LearnRequest request = run.request;
         try {
             Files.createDirectories(request.modelDir());
         } catch (IOException e) {
             throw new LearnException(request.modelDir() + ": cannot create the model folder (" + e.getMessage() + ")", e);
         }
+        // Cached features are means over this many windows of this base: another count is another key.
+        String featureKey = analyzer.model().weightsSha256() + " windows " + request.windows();
+        Analysis windows = new Analysis(request.windows());
         float[][] features = new float[used.size()][];
-        AtomicInteger decoded = new AtomicInteger();
-        AtomicInteger cached = new AtomicInteger();
         try (FeatureCache cache = new FeatureCache(request.modelDir(), featureKey)) {
-            progress.started(used.size());
+            run.progress.started(used.size());
             int threads = request.threads() > 0 ? request.threads() : Runtime.getRuntime().availableProcessors();
             ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
                 Thread th = new Thread(r, "genre-learn");
@@ -227,9 +291,9 @@ public final class Learner {
                 for (int i = 0; i < used.size(); i++) {
                     int idx = i;
                     done.add(pool.submit(() -> {
-                        TrackResult r = features(used.get(idx), cache, featureKey, windows, features, idx, decoded, cached);
-                        synchronized (progress) {
-                            progress.trackFinished(r);
+                        TrackResult r = features(used.get(idx), cache, featureKey, windows, features, idx, run.decoded, run.cached);
+                        synchronized (run.progress) {
+                            run.progress.trackFinished(r);
                         }
                         return r;
                     }));
@@ -237,7 +301,7 @@ public final class Learner {
                 for (Future<TrackResult> f : done) {
                     TrackResult r = f.get();
                     if (r.outcome() == Outcome.FAILED) {
-                        failed.add(r);
+                        run.failed.add(r);
                     }
                 }
             } catch (InterruptedException e) {
@@ -251,8 +315,12 @@ public final class Learner {
         } catch (IOException e) {
             throw new LearnException(request.modelDir() + ": cannot write the feature cache (" + e.getMessage() + ")", e);
         }
+        return features;
+    }
 
-        // 5. Train on the rest, calibrate and measure on the held-out albums.
+    /** Fits the head on the training albums (every genre weighing the same), calibrates it and chooses its threshold on the held-out ones. */
+    private static Trained train(List<Labelled> used, float[][] features, AlbumSplit.Result split, Genres genres) throws LearnException {
+        List<String> classes = genres.classes();
         List<float[]> trainX = new ArrayList<>();
         List<Integer> trainY = new ArrayList<>();
         List<float[]> testX = new ArrayList<>();
@@ -271,7 +339,7 @@ public final class Learner {
         }
         for (int c = 0; c < classes.size(); c++) {
             if (perGenre[c][0] == 0 || perGenre[c][1] == 0) {
-                throw new LearnException("genre '" + written.get(c) + "' has " + perGenre[c][0] + " training and " + perGenre[c][1]
+                throw new LearnException("genre '" + genres.written().get(c) + "' has " + perGenre[c][0] + " training and " + perGenre[c][1]
                         + " held-out tracks left after unreadable files; it needs both. Leave it out (--genres) or add tracks.");
             }
         }
@@ -300,36 +368,44 @@ public final class Learner {
             top[i] = probs[i][predicted[i]];
             right[i] = predicted[i] == truth[i];
         }
-        ClassificationReport figures = ClassificationReport.of(truth, predicted, written);
-        ConfidenceThreshold.Choice threshold = ConfidenceThreshold.choose(top, right);
-        String meaning = threshold.describe("held-out");
+        ClassificationReport figures = ClassificationReport.of(truth, predicted, genres.written());
+        return new Trained(head, temperature, figures, ConfidenceThreshold.choose(top, right), perGenre);
+    }
 
+    /** Writes the model folder and its REPORT.md; returns the report. */
+    private LearnReport write(Run run, Genres genres, AlbumSplit.Result split, Trained trained) throws LearnException {
+        LearnRequest request = run.request;
+        GenreModel base = analyzer.model();
+        String baseSha = base.weightsSha256();
+        String meaning = trained.threshold().describe("held-out");
         UserModel model = new UserModel();
         model.created = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        model.labels = classes;
-        model.genres = written;
+        model.labels = genres.classes();
+        model.genres = genres.written();
         ModelConfig bc = base.config();
         model.base.name = bc.name;
         model.base.version = bc.version;
         model.base.weightsSha256 = baseSha;
-        model.head = head;
+        model.head = trained.head();
         model.sampleWindows = request.windows();
-        model.temperature = temperature;
-        model.defaultMinConfidence = threshold.threshold();
+        model.temperature = trained.temperature();
+        model.defaultMinConfidence = trained.threshold().threshold();
         model.thresholdMeaning = meaning;
         model.learnedWith = LearnReportWriter.command(request);
         List<LearnReport.GenreFigures> rows = new ArrayList<>();
-        for (int c = 0; c < classes.size(); c++) {
-            ClassificationReport.ClassMetrics m = figures.perClass().get(c);
-            rows.add(new LearnReport.GenreFigures(written.get(c), perGenre[c][0], perGenre[c][1], albums.get(classes.get(c)).size(),
-                    m.precision(), m.recall()));
+        int[][] perGenre = trained.perGenre();
+        for (int c = 0; c < genres.classes().size(); c++) {
+            ClassificationReport.ClassMetrics m = trained.figures().perClass().get(c);
+            rows.add(new LearnReport.GenreFigures(genres.written().get(c), perGenre[c][0], perGenre[c][1],
+                    genres.albums().get(genres.classes().get(c)).size(), m.precision(), m.recall()));
         }
-        failed.sort(Comparator.comparing(TrackResult::file));
-        LearnReport report = new LearnReport(request.modelDir(), written, rows, figures.accuracy(), threshold.threshold(), meaning,
-                leftOut, failed, decoded.get(), cached.get(), Duration.ofNanos(System.nanoTime() - start));
+        run.failed.sort(Comparator.comparing(TrackResult::file));
+        LearnReport report = new LearnReport(request.modelDir(), genres.written(), rows, trained.figures().accuracy(),
+                trained.threshold().threshold(), meaning, run.leftOut, run.failed, run.decoded.get(), run.cached.get(),
+                Duration.ofNanos(System.nanoTime() - run.start));
         try {
             model.write(request.modelDir());
-            LearnReportWriter.write(request, report, split, figures, threshold, temperature, bc, baseSha);
+            LearnReportWriter.write(request, report, split, trained.figures(), trained.threshold(), trained.temperature(), bc, baseSha);
         } catch (IOException e) {
             throw new LearnException(request.modelDir() + ": cannot write the model (" + e.getMessage() + ")", e);
         }

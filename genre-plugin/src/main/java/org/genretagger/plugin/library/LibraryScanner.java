@@ -160,7 +160,7 @@ public final class LibraryScanner {
     }
 
     /** @return the file name's extension in lower case, or "" if it has none */
-    static String extension(Path file) {
+    public static String extension(Path file) {
         String n = file.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);

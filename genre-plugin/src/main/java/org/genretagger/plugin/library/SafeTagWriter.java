@@ -181,24 +181,9 @@ public final class SafeTagWriter {
     public Journal.Change write(Path file, List<String> before, List<String> after, AudioDigest audio, Journal journal,
             Snapshot expected, Id3Version id3, FileTime mtime) throws IOException {
         String name = file.getFileName().toString();
-        Path real;
-        try {
-            real = file.toRealPath();
-        } catch (NoSuchFileException e) {
-            throw new Refused(name + ": no longer there; nothing written");
-        }
+        Path real = replaceable(file, name);
         Path dir = real.getParent();
         step("start", real);
-        if (isReadOnly(real)) {
-            throw new Refused(name + ": file is read-only; left as it is");
-        }
-        if (isReadOnly(dir)) {
-            throw new Refused(name + ": its folder is read-only, so no safe copy can be made there; left as it is");
-        }
-        Object links = attribute(real, "unix:nlink");
-        if (links instanceof Integer n && n > 1) {
-            throw new Refused(name + ": has " + n + " hard links, and replacing it would detach this name from the others; left as it is");
-        }
         Snapshot original = Snapshot.of(real);
         if (expected != null && !expected.equals(original)) {
             throw new Refused(name + ": changed by something else during the run; left as it is");
@@ -268,6 +253,31 @@ public final class SafeTagWriter {
                 // reported by the next scan, which removes it
             }
         }
+    }
+
+    /**
+     * @return the file's real path, when it can be replaced safely: it is still there, it and its
+     *     folder are writable, and no other name links to it
+     * @throws Refused saying why not
+     */
+    private static Path replaceable(Path file, String name) throws IOException {
+        Path real;
+        try {
+            real = file.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new Refused(name + ": no longer there; nothing written");
+        }
+        if (isReadOnly(real)) {
+            throw new Refused(name + ": file is read-only; left as it is");
+        }
+        if (isReadOnly(real.getParent())) {
+            throw new Refused(name + ": its folder is read-only, so no safe copy can be made there; left as it is");
+        }
+        Object links = attribute(real, "unix:nlink");
+        if (links instanceof Integer n && n > 1) {
+            throw new Refused(name + ": has " + n + " hard links, and replacing it would detach this name from the others; left as it is");
+        }
+        return real;
     }
 
     /** @return what differs between the copy's audio and the original's, in words; empty when nothing */
@@ -375,7 +385,7 @@ public final class SafeTagWriter {
      * @param dir a folder
      * @return the files removed
      */
-    static List<Path> cleanTemps(Path dir) {
+    public static List<Path> cleanTemps(Path dir) {
         List<Path> removed = new java.util.ArrayList<>();
         try (var s = Files.newDirectoryStream(dir, p -> isTemp(p) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))) {
             for (Path p : s) {
@@ -417,7 +427,7 @@ public final class SafeTagWriter {
     }
 
     /** A refusal whose message is already complete. */
-    static final class Refused extends IOException {
+    public static final class Refused extends IOException {
         private static final long serialVersionUID = 1L;
 
         Refused(String message) {

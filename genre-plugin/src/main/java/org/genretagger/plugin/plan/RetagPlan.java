@@ -1,4 +1,4 @@
-package org.genretagger.plugin.library;
+package org.genretagger.plugin.plan;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -35,9 +35,7 @@ import org.genretagger.api.Outcome;
 import org.genretagger.api.RetagReport;
 import org.genretagger.api.TagPolicy;
 import org.genretagger.api.TrackResult;
-import org.jaudiotagger.audio.AudioFileIO;
-import org.jaudiotagger.tag.FieldKey;
-import org.jaudiotagger.tag.Tag;
+import org.genretagger.plugin.tags.GenreTags;
 
 /**
  * A plan: every change a dry run would make, in a file the user can edit (delete rows, change
@@ -214,10 +212,9 @@ public final class RetagPlan {
     /** The album tag, for the reader of the plan; empty where there is none or it cannot be read. */
     private static String album(Path file) {
         try {
-            Tag tag = AudioFileIO.read(file.toFile()).getTag();
-            return tag == null ? "" : tag.getFirst(FieldKey.ALBUM).strip();
+            return GenreTags.readTrackTags(file).album();
         } catch (Exception | LinkageError e) {
-            return ""; // Opus (which Jaudiotagger cannot read) and damaged tags: the column is informative only
+            return ""; // damaged tags: the column is informative only
         }
     }
 

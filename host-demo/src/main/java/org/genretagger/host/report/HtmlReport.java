@@ -1,4 +1,4 @@
-package org.genretagger.host;
+package org.genretagger.host.report;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
@@ -24,7 +24,7 @@ import org.genretagger.api.WindowPrediction;
  * tracks. Opened with {@code #selftest}, the page checks itself and writes the result into
  * {@code <pre id="selftest">}.
  */
-final class HtmlReport {
+public final class HtmlReport {
     private static final String TEMPLATE = "report.html";
     private static final String PLACEHOLDER = "__REPORT_DATA__";
     // Gson's default HTML escaping turns '<' into \u003c, so no "</script>" can end the blob early.
@@ -32,7 +32,7 @@ final class HtmlReport {
 
     private HtmlReport() {}
 
-    static void write(RetagReport report, ModelInfo model, Path file) throws IOException {
+    public static void write(RetagReport report, ModelInfo model, Path file) throws IOException {
         String template;
         try (InputStream in = HtmlReport.class.getResourceAsStream(TEMPLATE)) {
             if (in == null) {

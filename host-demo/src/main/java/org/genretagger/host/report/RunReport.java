@@ -1,4 +1,4 @@
-package org.genretagger.host;
+package org.genretagger.host.report;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -20,12 +20,12 @@ import org.genretagger.api.RetagReport;
 import org.genretagger.api.TrackResult;
 
 /** The closing summary of a run, and its per-track report as JSON or CSV. */
-final class RunReport {
+public final class RunReport {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     private RunReport() {}
 
-    static void printSummary(RetagReport report, PrintWriter out) {
+    public static void printSummary(RetagReport report, PrintWriter out) {
         Map<Outcome, Integer> counts = report.counts();
         double seconds = report.elapsed().toMillis() / 1000.0;
         out.println();
@@ -49,7 +49,7 @@ final class RunReport {
         }
     }
 
-    static void write(RetagReport report, Path file, ModelInfo model) throws IOException {
+    public static void write(RetagReport report, Path file, ModelInfo model) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".csv")) {
             writeCsv(report.results(), file);

@@ -1,4 +1,4 @@
-package org.genretagger.plugin.library;
+package org.genretagger.plugin.retag;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,6 +34,9 @@ import org.genretagger.plugin.analysis.TrackAnalyzer;
 import org.genretagger.plugin.analysis.Verdict;
 import org.genretagger.plugin.model.ModelConfig;
 import org.genretagger.plugin.tags.GenreTags;
+import org.genretagger.plugin.library.Journal;
+import org.genretagger.plugin.library.LibraryScanner;
+import org.genretagger.plugin.library.SafeTagWriter;
 
 /**
  * One retag run: scan, then per track (on worker threads) read its genre, decide by policy
@@ -136,7 +139,7 @@ public final class RetagJob {
         this.request = request;
         this.listener = listener != null ? listener : RetagListener.NONE;
         this.config = config;
-        this.minConfidence = request.minConfidence() != null ? request.minConfidence() : config.defaultMinConfidence;
+        this.minConfidence = request.minConfidenceOr(config.defaultMinConfidence);
         Set<String> notChosen = Verdict.notChosen(config, request.genres(), request.genreNames());
         this.notChosen = notChosen;
         Set<String> a = new HashSet<>(notChosen);
@@ -219,16 +222,7 @@ public final class RetagJob {
         Journal journal = null;
         Path journalPath = null;
         try {
-            if (request.resume() != null && !java.nio.file.Files.exists(request.resume())) {
-                // A run killed before it wrote its first line leaves no journal: nothing is done yet.
-                notices.add("resume: " + request.resume() + " does not exist yet; no track was finished, starting from the beginning");
-            } else if (request.resume() != null) {
-                Journal.Contents previous = Journal.read(request.resume());
-                previous.done().forEach(p -> finished.add(p.toAbsolutePath().normalize()));
-                for (Journal.Change c : previous.changes()) {
-                    pending.put(c.file().toAbsolutePath().normalize(), c);
-                }
-            }
+            readResumed(finished, pending, notices);
             if (!request.dryRun()) {
                 journalPath = request.journal() != null ? request.journal()
                         : request.resume() != null ? request.resume() : Journal.defaultPath("retag");
@@ -285,6 +279,23 @@ public final class RetagJob {
         }
         return new RetagReport(snapshot, journalPath, Duration.ofNanos(System.nanoTime() - start), minConfidence, times.seconds(),
                 notices);
+    }
+
+    /**
+     * What the resumed run's journal says: the tracks it finished, and the changes it journalled
+     * (a track with a change but no done line may need working on again).
+     */
+    private void readResumed(Set<Path> finished, Map<Path, Journal.Change> pending, List<String> notices) throws IOException {
+        if (request.resume() != null && !java.nio.file.Files.exists(request.resume())) {
+            // A run killed before it wrote its first line leaves no journal: nothing is done yet.
+            notices.add("resume: " + request.resume() + " does not exist yet; no track was finished, starting from the beginning");
+        } else if (request.resume() != null) {
+            Journal.Contents previous = Journal.read(request.resume());
+            previous.done().forEach(p -> finished.add(p.toAbsolutePath().normalize()));
+            for (Journal.Change c : previous.changes()) {
+                pending.put(c.file().toAbsolutePath().normalize(), c);
+            }
+        }
     }
 
     /**
@@ -424,7 +435,7 @@ public final class RetagJob {
     }
 
     /** The path a journal knows a track by: its real path (links resolved). */
-    static Path key(Path track) {
+    public static Path key(Path track) {
         try {
             return track.toRealPath();
         } catch (IOException e) {
@@ -562,7 +573,7 @@ public final class RetagJob {
      * One line for a file whose tags cannot be read: its name, then the tag library's reason
      * without the full paths and Java class names it likes to repeat.
      */
-    static String tagReadFailure(Path track, IOException e) {
+    public static String tagReadFailure(Path track, IOException e) {
         String name = String.valueOf(track.getFileName());
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         String full = track.toString();

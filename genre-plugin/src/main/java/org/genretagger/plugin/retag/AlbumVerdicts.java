@@ -1,4 +1,4 @@
-package org.genretagger.plugin.library;
+package org.genretagger.plugin.retag;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.genretagger.plugin.library;
+package org.genretagger.plugin.plan;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +23,11 @@ import org.genretagger.api.TrackResult;
 import org.genretagger.plugin.analysis.StageTimes;
 import org.genretagger.plugin.model.ModelConfig;
 import org.genretagger.plugin.tags.GenreTags;
+import org.genretagger.plugin.library.Journal;
+import org.genretagger.plugin.library.LibraryLock;
+import org.genretagger.plugin.library.SafeTagWriter;
+import org.genretagger.plugin.retag.RetagJob;
+import org.genretagger.plugin.retag.GenrePolicy;
 
 /**
  * Applies a {@link RetagPlan}: each row's genres are written exactly as given, through the safe
@@ -139,7 +144,7 @@ public final class PlanJob {
             snapshot = new ArrayList<>(results);
         }
         return new RetagReport(snapshot, journalPath, Duration.ofNanos(System.nanoTime() - start),
-                options.minConfidence() != null ? options.minConfidence() : config.defaultMinConfidence, new StageTimes().seconds(),
+                options.minConfidenceOr(config.defaultMinConfidence), new StageTimes().seconds(),
                 notices);
     }
 

@@ -1,4 +1,4 @@
-package org.genretagger.plugin.library;
+package org.genretagger.plugin.retag;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +15,8 @@ import org.genretagger.api.RetagListener;
 import org.genretagger.api.RetagReport;
 import org.genretagger.api.TrackResult;
 import org.genretagger.plugin.analysis.StageTimes;
+import org.genretagger.plugin.library.Journal;
+import org.genretagger.plugin.library.SafeTagWriter;
 
 /**
  * Restores the genre fields a run changed, file by file, only where the file is still exactly as

@@ -1,4 +1,4 @@
-package org.genretagger.plugin.library;
+package org.genretagger.plugin.retag;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +7,7 @@ import org.genretagger.api.GenreScore;
 import org.genretagger.api.TagPolicy;
 
 /** What genre values a track ends up with, given its own and the model's verdict. */
-final class GenrePolicy {
+public final class GenrePolicy {
     /**
      * A runner-up is written beside the top genre only if it is at least this share of the top
      * genre's probability: a distant second is noise, not a second genre.
@@ -52,7 +52,7 @@ final class GenrePolicy {
         return ours;
     }
 
-    static boolean sameGenres(List<String> a, List<String> b) {
+    public static boolean sameGenres(List<String> a, List<String> b) {
         if (a.size() != b.size()) {
             return false;
         }

@@ -1,4 +1,4 @@
-package org.genretagger.plugin.library;
+package org.genretagger.plugin.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

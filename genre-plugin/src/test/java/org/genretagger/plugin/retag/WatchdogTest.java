@@ -1,4 +1,4 @@
-package org.genretagger.plugin.library;
+package org.genretagger.plugin.retag;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
