@@ -7,7 +7,7 @@ import org.genretagger.api.ModelInfo;
 import org.genretagger.plugin.analysis.TrackAnalyzer;
 import org.genretagger.plugin.model.EngineThreads;
 import org.genretagger.plugin.model.GenreModel;
-import org.genretagger.plugin.model.GenreNet;
+import org.genretagger.plugin.network.GenreNet;
 import org.genretagger.plugin.model.ModelConfig;
 
 /**

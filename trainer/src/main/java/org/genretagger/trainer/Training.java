@@ -25,7 +25,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.genretagger.plugin.model.GenreModel;
-import org.genretagger.plugin.model.GenreNet;
+import org.genretagger.plugin.network.GenreNet;
 import org.genretagger.plugin.model.ModelConfig;
 import org.genretagger.plugin.model.WindowNormaliser;
 import org.genretagger.trainer.augment.SpecMask;

@@ -1,5 +1,9 @@
 package org.genretagger.plugin.model;
 
+import org.genretagger.plugin.network.GenreNet;
+import org.genretagger.plugin.network.BaseNetwork;
+import org.genretagger.plugin.network.TwoBaseNet;
+
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -357,8 +361,12 @@ public final class GenreModel implements AutoCloseable {
     /**
      * DJL finds its engine through the context class loader; inside a PF4J plugin that must be
      * the plugin's own loader, whatever thread the host calls from.
+     *
+     * @param work what to run with the plugin's loader as the context class loader
+     * @param <T> its result type
+     * @return its result
      */
-    static <T> T withOwnClassLoader(Callable<T> work) {
+    public static <T> T withOwnClassLoader(Callable<T> work) {
         Thread t = Thread.currentThread();
         ClassLoader previous = t.getContextClassLoader();
         t.setContextClassLoader(GenreModel.class.getClassLoader());

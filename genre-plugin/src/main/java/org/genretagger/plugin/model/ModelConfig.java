@@ -1,5 +1,7 @@
 package org.genretagger.plugin.model;
 
+import org.genretagger.plugin.network.GenreNet;
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package org.genretagger.plugin.model;
 
+import org.genretagger.plugin.network.BaseNetwork;
+import org.genretagger.plugin.network.TwoBaseNet;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

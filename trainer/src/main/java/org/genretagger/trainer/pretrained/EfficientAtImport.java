@@ -20,7 +20,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.genretagger.plugin.features.MelParameters;
 import org.genretagger.plugin.library.SafeTagWriter;
-import org.genretagger.plugin.model.EfficientAtNet;
+import org.genretagger.plugin.network.EfficientAtNet;
 import org.genretagger.plugin.model.GenreModel;
 import org.genretagger.plugin.model.ModelConfig;
 import org.genretagger.plugin.model.WindowNormaliser;

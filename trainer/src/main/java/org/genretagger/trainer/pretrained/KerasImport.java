@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 import org.genretagger.plugin.library.SafeTagWriter;
 import org.genretagger.plugin.model.GenreModel;
 import org.genretagger.plugin.model.ModelConfig;
-import org.genretagger.plugin.model.PretrainedNet;
+import org.genretagger.plugin.network.PretrainedNet;
 import org.genretagger.plugin.model.WindowNormaliser;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

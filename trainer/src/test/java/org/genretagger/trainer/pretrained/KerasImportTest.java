@@ -18,7 +18,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.genretagger.plugin.model.GenreModel;
-import org.genretagger.plugin.model.PretrainedNet;
+import org.genretagger.plugin.network.PretrainedNet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

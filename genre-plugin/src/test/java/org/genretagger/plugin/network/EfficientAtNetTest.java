@@ -1,4 +1,8 @@
-package org.genretagger.plugin.model;
+package org.genretagger.plugin.network;
+
+import org.genretagger.plugin.model.ModelConfig;
+import org.genretagger.plugin.model.GenreModel;
+import org.genretagger.plugin.model.WindowNormaliser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

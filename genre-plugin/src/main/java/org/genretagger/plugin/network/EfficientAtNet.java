@@ -1,4 +1,4 @@
-package org.genretagger.plugin.model;
+package org.genretagger.plugin.network;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;

@@ -1,4 +1,7 @@
-package org.genretagger.plugin.model;
+package org.genretagger.plugin.network;
+
+import org.genretagger.plugin.model.ModelConfig;
+import org.genretagger.plugin.model.GenreModel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

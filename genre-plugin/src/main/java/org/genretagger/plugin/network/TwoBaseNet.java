@@ -1,4 +1,6 @@
-package org.genretagger.plugin.model;
+package org.genretagger.plugin.network;
+
+import org.genretagger.plugin.model.ModelConfig;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
