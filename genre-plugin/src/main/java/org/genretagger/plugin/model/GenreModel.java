@@ -33,6 +33,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -79,6 +80,40 @@ public final class GenreModel implements AutoCloseable {
             block.initialize(model.getNDManager(), DataType.FLOAT32, GenreNet.inputShape(config, 1));
             return new GenreModel(config, model);
         });
+    }
+
+    /**
+     * The network a head on two bases reads: the config's, with the main base's layers and the
+     * companion's (its own output layer too) copied from their imported models.
+     *
+     * @param config a config with a companion
+     * @param main the imported main base
+     * @param companion the imported companion base
+     * @return the model (its head untrained)
+     */
+    public static GenreModel onTwoBases(ModelConfig config, GenreModel main, GenreModel companion) {
+        GenreModel model = GenreModel.create(config);
+        TwoBaseNet net = (TwoBaseNet) model.djlModel().getBlock();
+        copyLayers(net.main().baseLayers(), ((BaseNetwork) main.djlModel().getBlock()).baseLayers());
+        BaseNetwork from = (BaseNetwork) companion.djlModel().getBlock();
+        copyLayers(net.companion().baseLayers(), from.baseLayers());
+        copyLayers(Map.of("head", net.companion().head()), Map.of("head", from.head()));
+        return model;
+    }
+
+    /**
+     * Copies each layer's parameters from the layer of the same name.
+     *
+     * @param to layers by name
+     * @param from layers by name, holding at least those of {@code to}
+     */
+    public static void copyLayers(Map<String, ? extends Block> to, Map<String, ? extends Block> from) {
+        for (Map.Entry<String, ? extends Block> e : to.entrySet()) {
+            Block src = from.get(e.getKey());
+            for (var p : e.getValue().getParameters()) {
+                p.getValue().getArray().set(src.getParameters().get(p.getKey()).getArray().toFloatArray());
+            }
+        }
     }
 
     /**

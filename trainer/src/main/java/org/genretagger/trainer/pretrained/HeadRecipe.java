@@ -147,12 +147,18 @@ public record HeadRecipe(Path base, Path companion, int companionPatches, Path o
             if (level) {
                 config.levelDb = medianLevelDb(frames, split.train(), config.windowFrames);
                 log.printf("windows brought to %.1f dB (median of the training clips' patches)%n", config.levelDb);
+                if (second != null) {
+                    // The companion's input is no more level-invariant than the main base's.
+                    config.companion.levelDb = medianLevelDb(companionFrames, split.train(), config.companion.windowFrames);
+                    log.printf("companion patches brought to %.1f dB%n", config.companion.levelDb);
+                }
             }
             String embeddingsId = id + "-" + bc.base.sha256().substring(0, 12) + "-p" + patches
                     + (config.levelDb != null ? String.format(Locale.ROOT, "-level%.2f", config.levelDb) : "")
                     + (second != null ? "-with-" + featureId(config.companion, augment) + "-" + config.companion.base.sha256()
-                            .substring(0, 12) + "-x" + companionPatches : "");
-            try (GenreModel both = second != null ? HeadTraining.withBases(config, pretrained, second) : null) {
+                            .substring(0, 12) + "-x" + companionPatches
+                            + (config.companion.levelDb != null ? String.format(Locale.ROOT, "-level%.2f", config.companion.levelDb) : "") : "");
+            try (GenreModel both = second != null ? GenreModel.onTwoBases(config, pretrained, second) : null) {
                 HeadTraining t = new HeadTraining(both != null ? both : pretrained, config, frames, companionFrames,
                         workDir.resolve("embeddings").resolve(embeddingsId), patches, seed);
                 t.embed(all, variants);

@@ -19,7 +19,6 @@ import org.genretagger.plugin.features.Npy;
 import org.genretagger.plugin.model.GenreModel;
 import org.genretagger.plugin.model.ModelConfig;
 import org.genretagger.plugin.network.BaseNetwork;
-import org.genretagger.plugin.network.TwoBaseNet;
 import org.genretagger.plugin.model.WindowNormaliser;
 import org.genretagger.trainer.Training;
 import org.genretagger.trainer.data.Clip;
@@ -197,35 +196,6 @@ public final class HeadTraining {
         }
     }
 
-    /**
-     * The network a head on two bases reads: the config's, with the main base's layers and the
-     * companion's (its own output layer too) copied from their imported models.
-     *
-     * @param config a config with a companion
-     * @param main the imported main base
-     * @param companion the imported companion base
-     * @return the model (its head untrained)
-     */
-    static GenreModel withBases(ModelConfig config, GenreModel main, GenreModel companion) {
-        GenreModel model = GenreModel.create(config);
-        TwoBaseNet net = (TwoBaseNet) model.djlModel().getBlock();
-        copyLayers(net.main().baseLayers(), ((BaseNetwork) main.djlModel().getBlock()).baseLayers());
-        BaseNetwork from = (BaseNetwork) companion.djlModel().getBlock();
-        copyLayers(net.companion().baseLayers(), from.baseLayers());
-        copyLayers(Map.of("head", net.companion().head()), Map.of("head", from.head()));
-        return model;
-    }
-
-    /** Copies each layer's parameters from the layer of the same name. */
-    private static void copyLayers(Map<String, ? extends Block> to, Map<String, ? extends Block> from) {
-        for (Map.Entry<String, ? extends Block> e : to.entrySet()) {
-            Block src = from.get(e.getKey());
-            for (var p : e.getValue().getParameters()) {
-                p.getValue().getArray().set(src.getParameters().get(p.getKey()).getArray().toFloatArray());
-            }
-        }
-    }
-
     private static float[][] padded(float[][] f, int wf) {
         if (f.length >= wf) {
             return f;
@@ -365,7 +335,7 @@ public final class HeadTraining {
     public void save(SoftmaxRegression head, Path out) throws IOException {
         try (GenreModel model = GenreModel.create(config)) {
             BaseNetwork net = (BaseNetwork) model.djlModel().getBlock();
-            copyLayers(net.baseLayers(), ((BaseNetwork) base.djlModel().getBlock()).baseLayers());
+            GenreModel.copyLayers(net.baseLayers(), ((BaseNetwork) base.djlModel().getBlock()).baseLayers());
             int k = head.bias().length;
             int d = head.weights()[0].length;
             float[] flat = new float[k * d];
