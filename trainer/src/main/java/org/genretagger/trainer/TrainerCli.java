@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "trainer", mixinStandardHelpOptions = true, version = "genre-tagger trainer 0.1.0",
         description = "Rebuilds, measures and inspects the genre model.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, TrainerCli.Features.class,
-            org.genretagger.trainer.pretrained.KerasImport.class, org.genretagger.trainer.pretrained.EfficientAtImport.class,
+            org.genretagger.trainer.imports.KerasImport.class, org.genretagger.trainer.imports.EfficientAtImport.class,
             org.genretagger.trainer.corpus.CorpusCommand.class})
 public final class TrainerCli implements Callable<Integer> {
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.genretagger.plugin.analysis.WindowPlan;
 import org.genretagger.plugin.model.GenreModel;
+import org.genretagger.plugin.model.Softmax;
 import org.genretagger.plugin.model.ModelConfig;
 import org.genretagger.plugin.model.WindowNormaliser;
 import org.genretagger.trainer.data.Clip;
@@ -58,7 +59,7 @@ final class Validation {
             logits.add(trackLogits);
             for (float[] l : trackLogits) {
                 float[] p = l.clone();
-                GenreModel.softmaxInPlace(p, 1.0);
+                Softmax.inPlace(p, 1.0);
                 if (argmax(p) == truth[i]) {
                     windowCorrect++;
                 }

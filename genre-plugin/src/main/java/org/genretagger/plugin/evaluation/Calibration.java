@@ -1,5 +1,7 @@
 package org.genretagger.plugin.evaluation;
 
+import org.genretagger.plugin.model.Softmax;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -166,7 +168,7 @@ public final class Calibration {
                 throw new IllegalArgumentException("windows of one track have " + k + " and "
                         + logits.length + " logits");
             }
-            softmax(logits, temperature, p);
+            Softmax.of(logits, temperature, p);
             for (int j = 0; j < k; j++) {
                 mean[j] += p[j];
             }
@@ -186,21 +188,6 @@ public final class Calibration {
         return out;
     }
 
-    /** Numerically stable softmax of {@code logits / T} into {@code out}. */
-    private static void softmax(float[] logits, double temperature, double[] out) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float z : logits) {
-            max = Math.max(max, z);
-        }
-        double sum = 0;
-        for (int j = 0; j < logits.length; j++) {
-            out[j] = Math.exp((logits[j] - max) / temperature);
-            sum += out[j];
-        }
-        for (int j = 0; j < logits.length; j++) {
-            out[j] /= sum;
-        }
-    }
 
     /**
      * Mean negative log-likelihood (natural log) of the true genres under the track

@@ -20,6 +20,7 @@ import org.genretagger.api.ModelInfo;
 import org.genretagger.api.TrackPrediction;
 import org.genretagger.api.WindowPrediction;
 import org.genretagger.plugin.model.GenreModel;
+import org.genretagger.plugin.model.Softmax;
 import org.genretagger.plugin.model.ModelConfig;
 import org.genretagger.plugin.model.SoftmaxRegression;
 
@@ -137,7 +138,7 @@ public final class UserModel {
      */
     double[] probabilities(float[] meanEmbedding) {
         float[] l = head.logits(meanEmbedding);
-        GenreModel.softmaxInPlace(l, temperature);
+        Softmax.inPlace(l, temperature);
         double[] p = new double[l.length];
         for (int i = 0; i < l.length; i++) {
             p[i] = l[i];

@@ -364,27 +364,7 @@ public final class GenreModel implements AutoCloseable {
     /** Turns each row of logits into probabilities at the config's temperature, in place. */
     private void calibrate(float[][] logits) {
         for (float[] l : logits) {
-            softmaxInPlace(l, config.temperature);
-        }
-    }
-
-    /**
-     * @param logits one row of logits, replaced by probabilities
-     * @param temperature divides the logits first
-     */
-    public static void softmaxInPlace(float[] logits, double temperature) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v / temperature);
-        }
-        double sum = 0;
-        for (int i = 0; i < logits.length; i++) {
-            double e = Math.exp(logits[i] / temperature - max);
-            logits[i] = (float) e;
-            sum += e;
-        }
-        for (int i = 0; i < logits.length; i++) {
-            logits[i] = (float) (logits[i] / sum);
+            Softmax.inPlace(l, config.temperature);
         }
     }
 

@@ -73,7 +73,7 @@ public record SoftmaxRegression(float[][] weights, float[] bias) {
             double[] gB = new double[classes];
             for (int i = 0; i < n; i++) {
                 logits(wt, b, z[i], p);
-                softmax(p);
+                Softmax.inPlace(p, 1);
                 p[y[i]] -= 1;
                 double s = w[i] / total;
                 for (int k = 0; k < classes; k++) {
@@ -154,21 +154,6 @@ public record SoftmaxRegression(float[][] weights, float[] bias) {
                 s += wk[j] * z[j];
             }
             out[k] = s;
-        }
-    }
-
-    private static void softmax(double[] p) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : p) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (int k = 0; k < p.length; k++) {
-            p[k] = Math.exp(p[k] - max);
-            sum += p[k];
-        }
-        for (int k = 0; k < p.length; k++) {
-            p[k] /= sum;
         }
     }
 }

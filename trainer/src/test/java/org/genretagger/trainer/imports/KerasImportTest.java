@@ -1,4 +1,4 @@
-package org.genretagger.trainer.pretrained;
+package org.genretagger.trainer.imports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.genretagger.trainer.pretrained;
+package org.genretagger.trainer.imports;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
