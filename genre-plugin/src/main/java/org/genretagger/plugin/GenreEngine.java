@@ -1,5 +1,6 @@
 package org.genretagger.plugin;
 
+import org.genretagger.plugin.model.EngineOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -15,8 +16,6 @@ import org.genretagger.plugin.model.ModelConfig;
  * takes a second, so it happens once, on first use.
  */
 final class GenreEngine {
-    /** System property naming a model folder to run instead of the bundled model. */
-    static final String MODEL_PROPERTY = "genretagger.model";
     private static TrackAnalyzer analyzer;
 
     private GenreEngine() {}
@@ -26,7 +25,8 @@ final class GenreEngine {
             try {
                 // -Dgenretagger.model=DIR runs another model folder (config.json + weights), e.g. on
                 // cluster executors that were sent a retrained model.
-                String dir = System.getProperty(MODEL_PROPERTY);
+                EngineOptions options = EngineOptions.current();
+                String dir = options.modelDir();
                 ModelConfig config = dir != null ? ModelConfig.read(Path.of(dir).resolve(GenreModel.CONFIG_FILE))
                         : GenreModel.bundledConfig();
                 // The small CNN: one OpenMP thread, since decoding on the workers (one per core) is
@@ -34,7 +34,8 @@ final class GenreEngine {
                 // runs it at a time, so its operators get every core (measured: 2.24 against 1.67
                 // tracks/s at sample:4 on 2 cores; docs/performance.md).
                 int cores = Runtime.getRuntime().availableProcessors();
-                EngineThreads.limit(Integer.getInteger("genretagger.ompThreads", GenreNet.CNN.equals(config.network) ? 1 : cores));
+                Integer threads = options.ompThreads();
+                EngineThreads.limit(threads != null ? threads : GenreNet.CNN.equals(config.network) ? 1 : cores);
                 analyzer = new TrackAnalyzer(dir != null ? GenreModel.load(Path.of(dir)) : GenreModel.loadBundled());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

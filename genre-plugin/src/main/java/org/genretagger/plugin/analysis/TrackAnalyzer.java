@@ -17,6 +17,7 @@ import org.genretagger.plugin.audio.DecodedStream;
 import org.genretagger.plugin.features.LogMel;
 import org.genretagger.plugin.features.MelFrameStream;
 import org.genretagger.plugin.features.MelParameters;
+import org.genretagger.plugin.model.EngineOptions;
 import org.genretagger.plugin.model.GenreModel;
 import org.genretagger.plugin.model.ModelConfig;
 import org.genretagger.plugin.model.WindowNormaliser;
@@ -48,14 +49,14 @@ public final class TrackAnalyzer {
      * STFT's zero padding, the rest let the decoder and resampler settle.
      */
     static final int SEEK_PREROLL_FRAMES = 12;
+    /** {@code -Dgenretagger.seek=false} never seeks (decodes every track whole), for comparisons. */
+    private static final boolean SEEK = EngineOptions.current().seek();
+    /** {@code -Dgenretagger.crossTrackBatching=false} batches each track's windows on their own, for comparisons. */
+    private static final boolean CROSS_TRACK = EngineOptions.current().crossTrackBatching();
     /**
      * Codecs whose seeks land on the requested sample (FLAC, ALAC, PCM, Vorbis: sample-exact in the
      * decoder tests) or within one hop of it (MP3, about 18 ms, less than the 23 ms frame hop).
      */
-    /** {@code -Dgenretagger.seek=false} never seeks (decodes every track whole), for comparisons. */
-    private static final boolean SEEK = Boolean.parseBoolean(System.getProperty("genretagger.seek", "true"));
-    /** {@code -Dgenretagger.crossTrackBatching=false} batches each track's windows on their own, for comparisons. */
-    private static final boolean CROSS_TRACK = Boolean.parseBoolean(System.getProperty("genretagger.crossTrackBatching", "true"));
     private static final Set<String> SEEKABLE = Set.of("flac", "alac", "vorbis", "mp3", "wavpack");
 
     private final GenreModel model;

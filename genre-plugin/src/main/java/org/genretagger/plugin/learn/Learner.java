@@ -1,5 +1,6 @@
 package org.genretagger.plugin.learn;
 
+import org.genretagger.plugin.model.EngineOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -427,7 +428,7 @@ public final class Learner {
                 return new TrackResult(f, Outcome.UNCHANGED, t.rawGenres(), t.rawGenres(), List.of(), "features from the cache");
             }
             decoded.incrementAndGet();
-            long deadline = System.nanoTime() + Long.getLong("genretagger.trackTimeoutSeconds", 600) * 1_000_000_000L;
+            long deadline = System.nanoTime() + EngineOptions.current().trackTimeoutSeconds() * 1_000_000_000L;
             try {
                 TrackAnalyzer.Analyzed a = analyzer.analyzeTrack(f, windows, null, deadline, true, true);
                 float[] mean = UserModel.mean(a.embeddings());

@@ -1,5 +1,6 @@
 package org.genretagger.plugin.retag;
 
+import org.genretagger.plugin.model.EngineOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,7 +111,7 @@ public final class RetagJob {
         // Only a write verified by decoding needs the digest of a whole decode; otherwise a sampled analysis seeks.
         this((f, a, t, d) -> analyzer.analyzeTrack(f, a, t, d, request.dryRun() || request.verify() != AudioCheck.DECODE),
                 analyzer.model().config(), request, listener,
-                Long.getLong("genretagger.trackTimeoutSeconds", 600), Long.getLong("genretagger.trackWatchdogSeconds", -1));
+                EngineOptions.current().trackTimeoutSeconds(), EngineOptions.current().trackWatchdogSeconds());
     }
 
     /**
@@ -121,8 +122,8 @@ public final class RetagJob {
      * @throws IllegalArgumentException if the request chooses a genre the model does not have
      */
     public RetagJob(Classify analyzer, ModelConfig config, RetagRequest request, RetagListener listener) {
-        this(analyzer, config, request, listener, Long.getLong("genretagger.trackTimeoutSeconds", 600),
-                Long.getLong("genretagger.trackWatchdogSeconds", -1));
+        this(analyzer, config, request, listener, EngineOptions.current().trackTimeoutSeconds(),
+                EngineOptions.current().trackWatchdogSeconds());
     }
 
     /**
